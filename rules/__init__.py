@@ -1,0 +1,1 @@
+"""The bundled contract's rules files (YAML), installed as package data."""

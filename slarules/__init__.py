@@ -1,0 +1,39 @@
+"""slarules: a service-level contract as data; deadlines and audits, clause by clause.
+
+>>> import slarules
+>>> contract = slarules.load()                      # the bundled contract
+>>> d = contract.due("remote_response", start, severity="严重")
+>>> report = contract.audit(records, as_of=as_of)   # records: SPEC.md log lines as dicts
+"""
+
+from __future__ import annotations
+
+import os
+
+from .engine import AuditReport, Deadline
+from .errors import RuleError, RulesInvalid
+from .events import Event, Rejection
+from .model import Contract
+from .results import Result
+
+__all__ = [
+    "AuditReport",
+    "Contract",
+    "Deadline",
+    "Event",
+    "Rejection",
+    "Result",
+    "RuleError",
+    "RulesInvalid",
+    "load",
+]
+
+
+def load(rules: str | os.PathLike[str] | None = None) -> Contract:
+    """Load a rules directory (default: ``SLARULES_RULES`` or the bundled contract).
+
+    Raises :class:`RulesInvalid` with every error, each at ``file:line:column``.
+    """
+    from .loader import load_contract
+
+    return load_contract(rules)

@@ -1,0 +1,302 @@
+"""The ``slarules`` command: a thin click layer over the library.
+
+Options become plain values; the library does the work; reporters print.
+Exit status (SPEC.md): 0 nothing breached, 1 something breached, 2 usage error
+or rules that cannot be loaded, 3 some records were rejected.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NoReturn
+
+import click
+
+from . import model as m
+from .calendar import CalendarNotCovered
+from .errors import RulesInvalid
+from .events import Rejection
+
+EXIT_OK, EXIT_BREACHED, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"slarules: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _load(rules: str | None) -> m.Contract:
+    from .loader import load_contract
+
+    try:
+        return load_contract(rules)
+    except RulesInvalid as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        click.echo(f"slarules: {len(exc.errors)} error(s) in the rules; nothing checked", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _time(text: str | None, contract: m.Contract, what: str) -> datetime | None:
+    from .edges import parse_user_time
+
+    if text is None:
+        return None
+    try:
+        return parse_user_time(text, contract.tz)
+    except ValueError as exc:
+        _fail(f"{what}: {exc}")
+
+
+rules_option = click.option(
+    "--rules", "rules", type=click.Path(file_okay=False), envvar="SLARULES_RULES",
+    help="Rules directory (default: the bundled contract; env SLARULES_RULES).",
+)
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                           help="Language of reasons and titles.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="slarules")
+def main() -> None:
+    """slarules: a service-level contract as data; deadlines and audits, clause by clause."""
+
+
+# ---------------------------------------------------------------- validate / schema
+
+
+@main.command()
+@rules_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Warnings fail (exit 1).")
+def validate(rules: str | None, fmt: str, strict: bool) -> None:
+    """Load and check the rules; list the contract's own gaps and conflicts as warnings."""
+    from .lint import lint
+    from .loader import load_contract
+
+    try:
+        contract = load_contract(rules)
+    except RulesInvalid as exc:
+        if fmt == "json":
+            click.echo(json.dumps({"valid": False, "errors": [_error_dict(e) for e in exc.errors],
+                                   "warnings": []}, ensure_ascii=False, indent=2))
+        else:
+            for error in exc.errors:
+                click.echo(str(error), err=True)
+            click.echo(f"{len(exc.errors)} error(s)", err=True)
+        sys.exit(EXIT_USAGE)
+    warnings = lint(contract)
+    if fmt == "json":
+        click.echo(json.dumps({"valid": True, "rules": contract.source,
+                               "obligations": [ob.id for ob in contract.obligations],
+                               "errors": [], "warnings": [_error_dict(w) for w in warnings]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for warning in warnings:
+            click.echo(str(warning))
+        click.echo(f"{contract.source}: valid: {len(contract.obligations)} obligations, "
+                   f"{len(contract.levels)} severity levels, {len(contract.sites)} sites; "
+                   f"{len(warnings)} warning(s)")
+    sys.exit(EXIT_BREACHED if strict and warnings else EXIT_OK)
+
+
+def _error_dict(error: Any) -> dict[str, Any]:
+    loc = error.location
+    return {"file": loc.file, "line": loc.line, "column": loc.column, "message": error.message,
+            "severity": error.severity, "clause": error.clause or None,
+            "path": [str(p) for p in error.path]}
+
+
+@main.command()
+@click.argument("kind", required=False)
+def schema(kind: str | None) -> None:
+    """Print the JSON Schema of a rules-file kind (list the kinds without KIND)."""
+    from .schemas import KINDS, load_schema, schema_names
+
+    if kind is None:
+        for name in schema_names():
+            click.echo(name)
+        return
+    names = {k.lower(): v for k, v in KINDS.items()} | {v: v for v in KINDS.values()}
+    stem = names.get(kind.lower())
+    if stem is None:
+        _fail(f"unknown kind {kind!r}; one of {', '.join(schema_names())}")
+    click.echo(json.dumps(load_schema(stem), ensure_ascii=False, indent=2))
+
+
+# ---------------------------------------------------------------- due
+
+
+@main.command()
+@rules_option
+@click.option("--start", required=True, help="When the clock starts (naive times are in the contract's zone).")
+@click.option("--severity", help="Severity: critical/major/serious/minor or 特大/重大/严重/一般.")
+@click.option("--site", help="Site: 沈阳, dalian, ...")
+@click.option("--distance-km", type=float, help="Distance from the service point (overrides --site).")
+@click.option("--event", help="Only obligations whose clock this event starts (default: reported).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@lang_option
+@click.argument("obligations", nargs=-1)
+def due(rules: str | None, start: str, severity: str | None, site: str | None,
+        distance_km: float | None, event: str | None, fmt: str, lang: str,
+        obligations: tuple[str, ...]) -> None:
+    """Every deadline that a case started at START runs under."""
+    from tabulate import tabulate
+
+    from .engine import due_for
+    from .reporters.rows import iso, local
+
+    contract = _load(rules)
+    at = _time(start, contract, "--start")
+    assert at is not None
+    if severity is not None and contract.level(severity) is None:
+        _fail(f"unknown severity {severity!r}; one of " + ", ".join(f"{lv.id}/{lv.zh}" for lv in contract.levels))
+    if site is not None and contract.site(site) is None:
+        _fail(f"unknown site {site!r}; one of " + ", ".join(f"{s.zh}/{s.id}" for s in contract.sites))
+    if event is not None and event not in contract.events:
+        _fail(f"unknown event {event!r}")
+    known = {ob.id for ob in contract.obligations}
+    for name in obligations:
+        if name not in known:
+            _fail(f"unknown obligation {name!r}")
+    chosen = []
+    for ob in contract.obligations:
+        if not hasattr(ob, "budget"):
+            continue
+        if obligations:
+            if ob.id in obligations:
+                chosen.append(ob)
+        elif getattr(ob, "start", None) == (event or "reported"):
+            chosen.append(ob)
+    if obligations:
+        for name in obligations:
+            if name not in {ob.id for ob in chosen}:
+                _fail(f"{name} has no single deadline (it is a {contract.obligation(name).type} duty)")
+    try:
+        deadlines = [due_for(contract, ob.id, at, severity=severity, site=site, distance_km=distance_km)
+                     for ob in chosen]
+    except CalendarNotCovered as exc:
+        _fail(str(exc))
+    from .timing import CLOCK_TEXT
+
+    if fmt == "json":
+        click.echo(json.dumps({"start": iso(at), "deadlines": [
+            {"obligation": d.obligation, "clause": d.clause, "due": iso(d.due), "clock": d.clock,
+             "budget": d.budget or None, "budget_source": d.source.pick(lang) or None,
+             "not_applicable": d.not_applicable.pick(lang) if d.not_applicable else None}
+            for d in deadlines]}, ensure_ascii=False, indent=2))
+        return
+    rows = []
+    for d in deadlines:
+        rows.append([d.obligation + "\n" + d.title.pick(lang), d.clause,
+                     d.budget or "-", CLOCK_TEXT[d.clock].pick(lang),
+                     local(d.due, contract) if d.due else "不适用 n/a",
+                     (d.not_applicable.pick(lang) if d.not_applicable else d.source.pick(lang))])
+    click.echo(f"start 起点: {local(at, contract)} ({contract.tz.key})")
+    click.echo(tabulate(rows, headers=["义务 Obligation", "条款 Clause", "时限 Budget", "计时 Clock",
+                                       "到期 Due", "依据 Basis"], tablefmt="simple_grid",
+                        maxcolwidths=[28, 14, 8, 20, 22, 40]))
+
+
+# ---------------------------------------------------------------- audit / explain
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    logs: tuple[str, ...]
+    as_of: datetime
+    encoding: str | None
+    only_case: str | None = None
+
+
+def _records(options: AuditOptions) -> Iterator[tuple[str, int, Any]]:
+    from .readers import read_logs
+
+    show = sys.stderr.isatty()
+    for n, record in enumerate(read_logs(list(options.logs), options.encoding), start=1):
+        if show and n % 50_000 == 0:
+            click.echo(f"\rreading 读取… {n:,} records", err=True, nl=False)
+        if options.only_case is not None and not isinstance(record[2], Rejection):
+            if str(record[2].get("case")) != options.only_case:
+                continue
+        yield record
+    if show:
+        click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
+
+
+def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
+    from .engine import AuditReport, audit_events, check_records
+    from .readers import LogError
+
+    try:
+        events, rejected, read = check_records(contract, _records(options))
+        results = tuple(audit_events(contract, events, options.as_of))
+    except LogError as exc:
+        _fail(str(exc))
+    except CalendarNotCovered as exc:
+        _fail(str(exc))
+    return AuditReport(options.as_of, results, read, tuple(rejected))
+
+
+@main.command()
+@rules_option
+@click.argument("logs", nargs=-1, required=True)
+@click.option("--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
+              default="table", show_default=True)
+@lang_option
+@click.option("--only-breaches", is_flag=True, help="List only breached results (the summary counts all).")
+@click.option("--encoding", help="Encoding of the logs (default UTF-8, with or without BOM), e.g. gbk.")
+def audit(rules: str | None, logs: tuple[str, ...], as_of: str | None, fmt: str, lang: str,
+          only_breaches: bool, encoding: str | None) -> None:
+    """Check every case in the LOGs (JSON Lines or CSV; - for stdin) against the contract."""
+    from dataclasses import replace
+
+    from .reporters import get
+
+    contract = _load(rules)
+    when = _time(as_of, contract, "--as-of") or datetime.now(contract.tz)
+    report = run_audit(contract, AuditOptions(logs, when, encoding))
+    shown = report
+    if only_breaches:
+        shown = replace(report, results=tuple(r for r in report.results if r.status == "breached"))
+    get(fmt)(shown if fmt != "table" else shown, contract, lang, sys.stdout)
+    if fmt in ("json", "csv") and report.rejected:
+        for rejection in report.rejected:
+            click.echo(f"rejected: {rejection}", err=True)
+    sys.exit(_exit_status(report))
+
+
+def _exit_status(report: Any) -> int:
+    if report.rejected:
+        return EXIT_REJECTED
+    return EXIT_BREACHED if report.breached else EXIT_OK
+
+
+@main.command()
+@rules_option
+@click.argument("log")
+@click.argument("case")
+@click.option("--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now).")
+@lang_option
+@click.option("--encoding", help="Encoding of the log.")
+def explain(rules: str | None, log: str, case: str, as_of: str | None, lang: str,
+            encoding: str | None) -> None:
+    """One case, step by step per obligation: clause, start, budget, pauses, due, verdict."""
+    from .reporters.explain import render
+
+    contract = _load(rules)
+    when = _time(as_of, contract, "--as-of") or datetime.now(contract.tz)
+    report = run_audit(contract, AuditOptions((log,), when, encoding, only_case=case))
+    if not report.results:
+        _fail(f"no case {case!r} in {log} (or no obligation's clock started in it)")
+    render(report, contract, lang, sys.stdout)
+    sys.exit(EXIT_BREACHED if report.breached else EXIT_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,73 @@
+"""Durations as the rules files write them: a number and a unit.
+
+One notation, no look-alikes: ``s``, ``min``, ``h`` are elapsed (24x7) time;
+``d`` is calendar days counted under Civil Code arts. 201-203; ``wd`` is
+working days on the contract's calendar. There is deliberately no ``m`` (minutes
+or months?) and no ``M``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+Unit = Literal["s", "min", "h", "d", "wd"]
+
+ELAPSED_UNITS: dict[str, int] = {"s": 1, "min": 60, "h": 3600}
+DAY_UNITS = ("d", "wd")
+UNITS: tuple[str, ...] = (*ELAPSED_UNITS, *DAY_UNITS)
+
+_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
+
+
+class DurationError(ValueError):
+    """A duration string that does not follow the notation."""
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    amount: Decimal
+    unit: Unit
+
+    @property
+    def is_elapsed(self) -> bool:
+        return self.unit in ELAPSED_UNITS
+
+    def as_timedelta(self) -> timedelta:
+        """The elapsed length; only for ``s``, ``min`` and ``h``."""
+        if self.unit not in ELAPSED_UNITS:
+            raise DurationError(f"{self} counts days, not elapsed time")
+        return timedelta(seconds=float(self.amount * ELAPSED_UNITS[self.unit]))
+
+    def as_days(self) -> int:
+        """The whole number of days; only for ``d`` and ``wd``."""
+        if self.unit not in DAY_UNITS:
+            raise DurationError(f"{self} is elapsed time, not days")
+        return int(self.amount)
+
+    def __str__(self) -> str:
+        return f"{self.amount.normalize():f} {self.unit}"
+
+
+def parse_duration(text: str) -> Duration:
+    """Parse ``"30 min"``, ``"0.5 h"``, ``"2 d"``, ``"1 wd"``."""
+    match = _PATTERN.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise DurationError(
+            f"bad duration {text!r}: write a number and a unit, one of {', '.join(UNITS)}"
+            " (e.g. '30 min', '4 h', '2 d', '5 wd')"
+        )
+    number, unit = match.groups()
+    if unit not in UNITS:
+        hint = " (minutes are 'min')" if unit in ("m", "mins", "minute", "minutes") else ""
+        raise DurationError(f"bad duration unit {unit!r} in {text!r}{hint}: use one of {', '.join(UNITS)}")
+    try:
+        amount = Decimal(number)
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
+        raise DurationError(f"bad duration number in {text!r}") from exc
+    if unit in DAY_UNITS and amount != amount.to_integral_value():
+        raise DurationError(f"bad duration {text!r}: days and working days are whole numbers")
+    return Duration(amount, unit)  # type: ignore[arg-type]

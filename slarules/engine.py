@@ -1,0 +1,170 @@
+"""Picks the obligations that apply to a case, runs their kind, stamps ids and clauses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from . import model as m
+from .case import Case
+from .events import Event, Rejection, check_record
+from .kinds import CASE_KINDS
+from .kinds.common import Context, pick_budget
+from .results import STATUSES, Result
+from .timing import Clocks
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """Everything one audit says: the results and how every record was used."""
+
+    as_of: datetime
+    results: tuple[Result, ...]
+    read: int
+    rejected: tuple[Rejection, ...] = ()
+    window: tuple[datetime, datetime] | None = None
+
+    @property
+    def used(self) -> int:
+        return self.read - len(self.rejected)
+
+    @property
+    def breached(self) -> bool:
+        return any(r.status == "breached" for r in self.results)
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """Counts per obligation and status, in the contract's order."""
+        out: dict[str, dict[str, int]] = {}
+        for result in self.results:
+            row = out.setdefault(result.obligation, dict.fromkeys(STATUSES, 0))
+            row[result.status] += 1
+        return out
+
+    def for_case(self, case: str) -> tuple[Result, ...]:
+        return tuple(r for r in self.results if r.case == case)
+
+
+@dataclass
+class Engine:
+    contract: m.Contract
+    as_of: datetime
+    clocks: Clocks = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.clocks = Clocks(self.contract)
+        self.ctx = Context(self.contract, self.clocks, self.as_of)
+
+    def evaluate(self, case: Case) -> list[Result]:
+        results: list[Result] = []
+        for ob in self.contract.obligations:
+            kind = CASE_KINDS.get(ob.type)
+            if kind is None:
+                continue  # period-level kinds are evaluated over the audit window
+            for n, finding in enumerate(kind.evaluate(self.ctx, ob, case), start=1):
+                results.append(Result(
+                    case=finding.case or case.id, obligation=ob.id, clause=ob.clause,
+                    title=ob.title, finding=finding, as_of=self.as_of, occurrence=n,
+                ))
+        return results
+
+
+def group_events(events: Iterable[Event]) -> dict[str, list[Event]]:
+    cases: dict[str, list[Event]] = {}
+    for event in events:
+        cases.setdefault(event.case, []).append(event)
+    return cases
+
+
+def audit_events(contract: m.Contract, events: Iterable[Event], as_of: datetime) -> Iterator[Result]:
+    """Results for every case, in case order; events may come in any order."""
+    engine = Engine(contract, as_of)
+    cases = group_events(events)
+    for case_id in sorted(cases):
+        yield from engine.evaluate(Case.of(case_id, cases[case_id]))
+
+
+def check_records(
+    contract: m.Contract, records: Iterable[tuple[str, int, Mapping[str, Any] | Rejection]]
+) -> tuple[list[Event], list[Rejection], int]:
+    """(events, rejections, records read) from (source, line, record-or-rejection) triples."""
+    events: list[Event] = []
+    rejected: list[Rejection] = []
+    read = 0
+    for source, line, raw in records:
+        read += 1
+        if isinstance(raw, Rejection):
+            rejected.append(raw)
+            continue
+        checked = check_record(contract, raw, source, line, read)
+        if isinstance(checked, Rejection):
+            rejected.append(checked)
+        else:
+            events.append(checked)
+    return events, rejected, read
+
+
+def audit_records(
+    contract: m.Contract, records: Iterable[Mapping[str, Any]], as_of: datetime, source: str = "<records>"
+) -> AuditReport:
+    """Check and audit in-memory records; the library's entry point."""
+    events, rejected, read = check_records(
+        contract, ((source, n, raw) for n, raw in enumerate(records, start=1))
+    )
+    results = tuple(audit_events(contract, events, as_of))
+    return AuditReport(as_of, results, read, tuple(rejected))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline that a case started at a time runs under."""
+
+    obligation: str
+    clause: str
+    title: m.Text
+    start: datetime
+    due: datetime | None
+    clock: str
+    budget: str
+    source: m.Text
+    not_applicable: m.Text | None = None
+
+
+def due_for(
+    contract: m.Contract,
+    obligation: str,
+    start: datetime,
+    *,
+    severity: str | None = None,
+    site: str | None = None,
+    distance_km: float | None = None,
+) -> Deadline:
+    """The due instant of one obligation whose clock starts at ``start``."""
+    ob = contract.obligation(obligation)
+    budget = getattr(ob, "budget", None)
+    clock = getattr(ob, "clock", None)
+    if not isinstance(budget, m.Budget) or clock is None:
+        raise ValueError(f"{obligation} is not a clock with a budget ({ob.type})")
+    facts: dict[str, Any] = {}
+    if severity is not None:
+        level = contract.level(severity)
+        if level is None:
+            raise ValueError(f"unknown severity {severity!r}")
+        facts["severity"] = level.id
+    if site is not None:
+        found = contract.site(site)
+        if found is None:
+            raise ValueError(f"unknown site {site!r}")
+        facts["site"] = found.id
+    if distance_km is not None:
+        facts["distance_km"] = float(distance_km)
+    report = Event("-", "reported", start, facts)
+    case = Case.of("-", [report])
+    engine = Engine(contract, start)
+    pick = pick_budget(engine.ctx, case, budget, start, getattr(ob, "applies_severity", ()))
+    if pick.duration is None:
+        return Deadline(ob.id, ob.clause, ob.title, start, None, clock, "", pick.source,
+                        pick.not_applicable or m.Text("不适用", "not applicable"))
+    due = engine.clocks.due(clock, start, pick.duration)
+    return Deadline(ob.id, ob.clause, ob.title, start, due, clock, str(pick.duration), pick.source)

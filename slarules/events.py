@@ -1,0 +1,162 @@
+"""Event records: check one raw record against the contract's vocabulary.
+
+Pure: takes a mapping (from any reader) and returns an :class:`Event` or a
+:class:`Rejection` with the reason. Naive times are read in the contract's zone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from . import model as m
+
+_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
+_CORE = ("case", "event", "at")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    case: str
+    name: str
+    at: datetime
+    facts: Mapping[str, Any]
+    source: str = ""
+    line: int = 0
+    seq: int = 0  # order of reading, to keep ties stable
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.facts.get(name, default)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    source: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.reason}"
+
+
+def parse_time(text: Any, tz: tzinfo) -> datetime:
+    """ISO 8601 with or without offset; naive times are in ``tz``."""
+    if isinstance(text, datetime):
+        value = text
+    elif not isinstance(text, str) or not text.strip():
+        raise ValueError(f"bad time {text!r}")
+    else:
+        raw = text.strip()
+        if raw.endswith(("Z", "z")):  # Python 3.10's fromisoformat lacks "Z"
+            raw = raw[:-1] + "+00:00"
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            raise ValueError(f"bad time {text!r} (ISO 8601 expected, e.g. 2026-10-09T14:05+08:00)") from None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=tz)
+    return value
+
+
+def _number(value: Any, integer: bool) -> float | int:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, (int, float)):
+        number: float | int = value
+    elif isinstance(value, str) and value.strip():
+        number = float(value.strip())
+    else:
+        raise ValueError
+    if integer:
+        if float(number) != int(number):
+            raise ValueError
+        return int(number)
+    return float(number)
+
+
+def _convert(contract: m.Contract, spec: m.FieldSpec, value: Any) -> Any:
+    kind = spec.type
+    if kind == "severity":
+        level = contract.level(str(value)) if isinstance(value, str) else None
+        if level is None:
+            names = ", ".join(f"{lv.id}/{lv.zh}" for lv in contract.levels)
+            raise ValueError(f"unknown severity {value!r} (one of {names})")
+        return level.id
+    if kind == "site":
+        site = contract.site(str(value)) if isinstance(value, str) else None
+        if site is None:
+            raise ValueError(f"unknown site {value!r} (a city of the sites registry, e.g. 大连 or dalian)")
+        return site.id
+    if kind in ("number", "integer", "level"):
+        try:
+            number = _number(value, kind != "number")
+        except (ValueError, TypeError):
+            raise ValueError(f"{spec.name} must be a number, got {value!r}") from None
+        if kind == "level":
+            known = {s.level for s in contract.support_levels}
+            if known and number not in known:
+                raise ValueError(f"unknown support level {value!r} (one of {sorted(known)})")
+        return number
+    if kind == "time":
+        return parse_time(value, contract.tz)
+    if kind == "sections":
+        if isinstance(value, str):
+            return tuple(s.strip() for s in value.split(";") if s.strip())
+        if isinstance(value, list) and all(isinstance(s, str) for s in value):
+            return tuple(value)
+        raise ValueError(f"sections must be a list of names, got {value!r}")
+    if kind == "period":
+        if not isinstance(value, str) or not _PERIOD.match(value):
+            raise ValueError(f"period must look like 2026-10 or 2026-Q3, got {value!r}")
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"{spec.name} must be text, got {value!r}")
+    return value
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def check_record(
+    contract: m.Contract, raw: Mapping[str, Any], source: str, line: int, seq: int = 0
+) -> Event | Rejection:
+    """Turn one raw record into an :class:`Event`, or say why it cannot be used."""
+    if not isinstance(raw, Mapping):
+        return Rejection(source, line, "the record is not an object")
+    for name in _CORE:
+        if _blank(raw.get(name)):
+            return Rejection(source, line, f"missing field {name!r}")
+    name = raw["event"]
+    event_type = contract.events.get(name) if isinstance(name, str) else None
+    if event_type is None:
+        import difflib
+
+        close = difflib.get_close_matches(str(name), list(contract.events), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return Rejection(source, line, f"unknown event {name!r}{hint}")
+    if not isinstance(raw["case"], (str, int)) or isinstance(raw["case"], bool):
+        return Rejection(source, line, f"case must be text, got {raw['case']!r}")
+    try:
+        at = parse_time(raw["at"], contract.tz)
+    except ValueError as exc:
+        return Rejection(source, line, str(exc))
+    facts: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in _CORE or _blank(value):
+            continue
+        spec = event_type.fields.get(key)
+        if spec is None:
+            facts[key] = value  # extra facts are kept, as SPEC.md allows
+            continue
+        try:
+            facts[key] = _convert(contract, spec, value)
+        except ValueError as exc:
+            return Rejection(source, line, f"{name}: {exc}")
+    for spec in event_type.fields.values():
+        if spec.required and spec.name not in facts:
+            return Rejection(source, line, f"{name}: missing field {spec.name!r}")
+    return Event(str(raw["case"]), name, at, facts, source, line, seq)

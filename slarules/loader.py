@@ -1,0 +1,670 @@
+"""Rules directory -> validated, frozen :class:`~slarules.model.Contract`.
+
+Every file is parsed safely with positions, checked against its kind's JSON
+Schema, then built into the model with cross-references checked. All errors
+of a run are collected and raised together as :class:`RulesInvalid`, each
+pointing at ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import ValidationError
+
+from . import model as m
+from .calendar import WorkCalendar
+from .conditions import All, Any_, Compare, Condition, Not
+from .durations import DurationError, parse_duration
+from .errors import Location, RuleError, RulesInvalid
+from .schemas import KINDS, load_schema
+from .yamlsource import Document, Path as YPath, parse_yaml
+
+T = TypeVar("T")
+
+API_VERSION = "slarules/v1"
+REQUIRED_KINDS = ("Contract", "SeverityLevels", "Sites", "Events", "Calendar", "Obligations")
+CLOCK_UNITS = {
+    "elapsed": ("s", "min", "h"),
+    "calendar_days": ("d",),
+    "working_days": ("wd",),
+    "working_time": ("wd",),
+}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ENV_RULES = "SLARULES_RULES"
+
+
+def bundled_rules_dir() -> Path:
+    """The contract installed with the package (or ``rules/`` in a checkout)."""
+    try:
+        from importlib import resources
+
+        path = Path(str(resources.files("slarules.rules")))
+        if path.is_dir() and any(path.glob("*.yaml")):
+            return path
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def resolve_rules_dir(rules: str | os.PathLike[str] | None = None) -> Path:
+    if rules is not None:
+        return Path(rules)
+    env = os.environ.get(ENV_RULES)
+    return Path(env) if env else bundled_rules_dir()
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[RuleError] = []
+
+    def at(self, doc: Document, path: YPath, message: str, *, key: bool = False) -> None:
+        self.items.append(RuleError(doc.locate(path, key=key), message, path))
+
+    def extend(self, errors: Iterable[RuleError]) -> None:
+        self.items.extend(errors)
+
+
+# ---------------------------------------------------------------- schema stage
+
+
+def _schema_errors(doc: Document, schema: dict[str, Any], errors: _Errors) -> None:
+    validator = Draft7Validator(schema)
+    for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path))):
+        _report_schema_error(doc, _deepest(error), errors)
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """For oneOf/anyOf failures, the branch error that explains most."""
+    while error.context:
+        # The branch that got furthest into the document is the one the author meant.
+        error = max(
+            error.context,
+            key=lambda e: (len(e.absolute_path), e.validator not in ("type", "const", "required")),
+        )
+    return error
+
+
+def _report_schema_error(doc: Document, error: ValidationError, errors: _Errors) -> None:
+    path: YPath = tuple(error.absolute_path)
+    where = ".".join(map(str, path)) or "the document"
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = error.schema.get("properties", {})
+        for key in error.instance:
+            if key not in allowed:
+                hint = _suggest(key, allowed)
+                errors.at(doc, (*path, key), f"unknown key {key!r} in {where}{hint}", key=True)
+        return
+    if error.validator == "required":
+        errors.at(doc, path, f"{where}: {error.message.replace(' property', ' key')}")
+        return
+    if error.validator in ("enum", "const"):
+        choices = error.validator_value if error.validator == "enum" else [error.validator_value]
+        hint = _suggest(error.instance, [str(c) for c in choices])
+        shown = ", ".join(map(str, choices))
+        errors.at(doc, path, f"{where}: {error.instance!r} is not one of: {shown}{hint}")
+        return
+    if error.validator == "pattern" and isinstance(error.instance, str):
+        if "wd" in error.validator_value:
+            try:
+                parse_duration(error.instance)
+            except DurationError as exc:
+                errors.at(doc, path, f"{where}: {exc}")
+                return
+        if r"\d{4}-\d{2}-\d{2}" in error.validator_value:
+            errors.at(doc, path, f"{where}: bad date {error.instance!r}: write YYYY-MM-DD")
+            return
+    if error.validator == "type":
+        errors.at(doc, path, f"{where}: expected {error.validator_value}, got {error.instance!r}")
+        return
+    errors.at(doc, path, f"{where}: {error.message}")
+
+
+# ---------------------------------------------------------------- file stage
+
+
+def _read_documents(directory: Path, errors: _Errors) -> dict[str, list[Document]]:
+    by_kind: dict[str, list[Document]] = {}
+    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    if not directory.is_dir():
+        errors.items.append(RuleError(Location(str(directory)), "no such rules directory"))
+        return by_kind
+    if not files:
+        errors.items.append(
+            RuleError(Location(str(directory)), "no .yaml files in the rules directory")
+        )
+    for file in files:
+        doc, parse_errors = parse_yaml(file.read_bytes(), str(file))
+        errors.extend(parse_errors)
+        if doc is None:
+            continue
+        kind = doc.data.get("kind")
+        version = doc.data.get("apiVersion")
+        if version != API_VERSION:
+            errors.at(doc, ("apiVersion",), f"apiVersion must be {API_VERSION!r}, got {version!r}")
+            continue
+        if kind not in KINDS:
+            hint = _suggest(str(kind), KINDS)
+            errors.at(doc, ("kind",), f"unknown kind {kind!r}{hint}; one of {', '.join(KINDS)}")
+            continue
+        before = len(errors.items)
+        _schema_errors(doc, load_schema(kind), errors)
+        if len(errors.items) == before:
+            by_kind.setdefault(kind, []).append(doc)
+        else:
+            by_kind.setdefault("_invalid", []).append(doc)
+    return by_kind
+
+
+# ---------------------------------------------------------------- model stage
+
+
+class _Builder:
+    """Builds model objects from schema-valid documents, checking references."""
+
+    def __init__(self, errors: _Errors) -> None:
+        self.errors = errors
+        self.tz = ZoneInfo("UTC")
+        self.level_ids: set[str] = set()
+        self.band_ids: set[str] = set()
+        self.event_names: set[str] = set()
+        self.readings: dict[str, m.Reading] = {}
+        self.obligation_ids: set[str] = set()
+
+    # -- small values
+
+    def date_of(self, doc: Document, path: YPath, text: str) -> date | None:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.errors.at(doc, path, f"bad date {text!r}: no such day")
+            return None
+
+    def duration(self, doc: Document, path: YPath, raw: Any, units: tuple[str, ...] | None):
+        try:
+            value = parse_duration(raw)
+        except DurationError as exc:
+            self.errors.at(doc, path, str(exc))
+            return None
+        if units is not None and value.unit not in units:
+            self.errors.at(
+                doc, path, f"{raw!r}: this clock counts in {' or '.join(units)}, not {value.unit}"
+            )
+            return None
+        return value
+
+    def dated(self, doc: Document, path: YPath, raw: Any, units: tuple[str, ...] | None):
+        if not isinstance(raw, list):
+            value = self.duration(doc, path, raw, units)
+            return None if value is None else m.Dated.always(value)
+        starts: list[datetime | None] = []
+        values = []
+        for i, entry in enumerate(raw):
+            day = self.date_of(doc, (*path, i, "from"), entry["from"])
+            value = self.duration(doc, (*path, i, "value"), entry["value"], units)
+            if day is None or value is None:
+                return None
+            start = datetime(day.year, day.month, day.day, tzinfo=self.tz)
+            if starts and starts[-1] is not None and start <= starts[-1]:
+                self.errors.at(
+                    doc, (*path, i, "from"), "dates of effect must be in increasing order"
+                )
+                return None
+            starts.append(start)
+            values.append(value)
+        return m.Dated(tuple(starts), tuple(values))
+
+    def event(self, doc: Document, path: YPath, raw: Any) -> str:
+        """An event name, or a reading whose value is one."""
+        name = raw
+        if isinstance(raw, dict):
+            reading = self.readings.get(raw["reading"])
+            if reading is None:
+                hint = _suggest(raw["reading"], self.readings)
+                self.errors.at(doc, (*path, "reading"), f"unknown reading {raw['reading']!r}{hint}")
+                return ""
+            name = reading.value
+        if name not in self.event_names:
+            hint = _suggest(name, self.event_names)
+            self.errors.at(doc, path, f"unknown event {name!r}{hint}")
+        return str(name)
+
+    def text(self, raw: dict[str, str]) -> m.Text:
+        return m.Text(raw["zh"], raw["en"])
+
+    # -- files
+
+    def contract_head(self, doc: Document) -> None:
+        data = doc.data
+        try:
+            self.tz = ZoneInfo(data["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            self.errors.at(doc, ("timezone",), f"unknown time zone {data['timezone']!r}")
+        for name, raw in data["readings"].items():
+            self.readings[name] = m.Reading(name, raw["value"], raw["clause"])
+
+    def condition(self, doc: Document, path: YPath, raw: dict[str, Any]) -> Condition:
+        if "all" in raw:
+            return All(
+                tuple(self.condition(doc, (*path, "all", i), c) for i, c in enumerate(raw["all"]))
+            )
+        if "any" in raw:
+            return Any_(
+                tuple(self.condition(doc, (*path, "any", i), c) for i, c in enumerate(raw["any"]))
+            )
+        if "not" in raw:
+            return Not(self.condition(doc, (*path, "not"), raw["not"]))
+        value = raw["value"]
+        if raw["fact"] == "outage_duration":
+            parsed = self.duration(doc, (*path, "value"), value, ("s", "min", "h"))
+            return Compare(raw["fact"], raw["op"], parsed.as_timedelta() if parsed else 0.0)
+        if not isinstance(value, (int, float)):
+            self.errors.at(doc, (*path, "value"), f"{raw['fact']} is compared with a number")
+            value = 0.0
+        return Compare(raw["fact"], raw["op"], float(value))
+
+    def levels(self, doc: Document) -> tuple[m.Level, ...]:
+        out = []
+        names: dict[str, str] = {}
+        for i, raw in enumerate(doc.data["levels"]):
+            path: YPath = ("levels", i)
+            if raw["id"] in self.level_ids:
+                self.errors.at(doc, (*path, "id"), f"duplicate level id {raw['id']!r}")
+            self.level_ids.add(raw["id"])
+            for name in (raw["id"], raw["zh"], raw["en"], *raw.get("aliases", [])):
+                key = name.casefold()
+                if names.get(key, raw["id"]) != raw["id"]:
+                    self.errors.at(doc, path, f"name {name!r} is used by two levels")
+                names[key] = raw["id"]
+            out.append(
+                m.Level(
+                    raw["id"],
+                    raw["zh"],
+                    raw["en"],
+                    i,
+                    tuple(raw.get("aliases", [])),
+                    raw["clause"],
+                    raw.get("definition", ""),
+                    self.condition(doc, (*path, "when"), raw["when"]),
+                )
+            )
+        self.level_names = names
+        return tuple(out)
+
+    def sites(
+        self, doc: Document
+    ) -> tuple[tuple[m.Site, ...], tuple[m.Band, ...], str, dict[str, str]]:
+        sites = []
+        names: dict[str, str] = {}
+        for i, raw in enumerate(doc.data["sites"]):
+            site = m.Site(raw["id"], raw["zh"], raw["pinyin"], float(raw["distance_km"]))
+            for name in (site.id, site.zh, site.pinyin):
+                if names.get(name.casefold(), site.id) != site.id:
+                    self.errors.at(doc, ("sites", i), f"site name {name!r} is used twice")
+                names[name.casefold()] = site.id
+            sites.append(site)
+        site_ids = {s.id for s in sites}
+        if doc.data["origin"] not in site_ids:
+            self.errors.at(
+                doc,
+                ("origin",),
+                f"unknown site {doc.data['origin']!r}{_suggest(doc.data['origin'], site_ids)}",
+            )
+        bands = []
+        for i, raw in enumerate(doc.data["bands"]):
+            for j, sid in enumerate(raw.get("sites", [])):
+                if sid not in site_ids:
+                    self.errors.at(
+                        doc,
+                        ("bands", i, "sites", j),
+                        f"unknown site {sid!r}{_suggest(sid, site_ids)}",
+                    )
+            if raw["id"] in self.band_ids:
+                self.errors.at(doc, ("bands", i, "id"), f"duplicate band id {raw['id']!r}")
+            self.band_ids.add(raw["id"])
+            max_km = raw.get("max_km")
+            bands.append(
+                m.Band(
+                    raw["id"],
+                    raw["zh"],
+                    raw["en"],
+                    None if max_km is None else float(max_km),
+                    tuple(raw.get("sites", [])),
+                )
+            )
+        return tuple(sites), tuple(bands), doc.data["origin"], names
+
+    def events(self, doc: Document) -> dict[str, m.EventType]:
+        out = {}
+        for name, raw in doc.data["events"].items():
+            fields = {
+                fname: m.FieldSpec(fname, spec["type"], bool(spec.get("required", False)))
+                for fname, spec in raw.get("fields", {}).items()
+            }
+            out[name] = m.EventType(name, raw["zh"], raw["en"], MappingProxyType(fields))
+        self.event_names = set(out)
+        return out
+
+    def calendar(self, doc: Document) -> WorkCalendar:
+        data = doc.data
+        rest: set[date] = set()
+        work: set[date] = set()
+        covers = data["covers"]
+        for year, raw in data["years"].items():
+            for key, target in (("rest_days", rest), ("workdays", work)):
+                for i, text in enumerate(raw[key]):
+                    day = self.date_of(doc, ("years", year, key, i), text)
+                    if day is not None and str(day.year) != str(year):
+                        self.errors.at(doc, ("years", year, key, i), f"{text} is not in {year}")
+                    elif day is not None:
+                        target.add(day)
+        missing = [
+            y
+            for y in range(covers["from"], covers["to"] + 1)
+            if str(y) not in map(str, data["years"])
+        ]
+        if missing:
+            self.errors.at(
+                doc,
+                ("covers",),
+                f"covers {covers['from']}-{covers['to']} but has no data for {missing}",
+            )
+        weekend = frozenset(WEEKDAYS.index(d) for d in data.get("weekend", ["sat", "sun"]))
+        return WorkCalendar(
+            first_year=covers["from"],
+            last_year=covers["to"],
+            rest_days=frozenset(rest),
+            workdays=frozenset(work),
+            weekend=weekend,
+            fallback=data.get("fallback", "error"),
+        )
+
+    def budget(self, doc: Document, path: YPath, raw: Any, units: tuple[str, ...]) -> m.Budget:
+        if not isinstance(raw, dict):
+            return m.Budget(None, MappingProxyType({"": self.dated(doc, path, raw, units)}))
+        keys = self.level_ids if raw["by"] == "severity" else self.band_ids
+        cells: dict[str, m.Dated[Any] | None] = {}
+        for key, value in raw["table"].items():
+            cpath = (*path, "table", key)
+            if key not in keys:
+                what = "severity" if raw["by"] == "severity" else "band"
+                self.errors.at(doc, cpath, f"unknown {what} {key!r}{_suggest(key, keys)}", key=True)
+            cells[key] = None if value == "n/a" else self.dated(doc, cpath, value, units)
+        return m.Budget(raw["by"], MappingProxyType(cells))
+
+    def severities(self, doc: Document, path: YPath, raw: list[str]) -> tuple[str, ...]:
+        for i, name in enumerate(raw):
+            if name not in self.level_ids:
+                self.errors.at(
+                    doc, (*path, i), f"unknown severity {name!r}{_suggest(name, self.level_ids)}"
+                )
+        return tuple(raw)
+
+    def obligation(
+        self, doc: Document, i: int, raw: dict[str, Any], pause_ids: set[str]
+    ) -> m.Obligation | None:
+        path: YPath = ("obligations", i)
+        loc = doc.locate(path)
+        base = dict(
+            id=raw["id"],
+            clause=raw["clause"],
+            title=self.text(raw["title"]),
+            type=raw["type"],
+            stated=raw.get("stated", True),
+            source=f"{loc.file}:{loc.line}",
+        )
+        kind = raw["type"]
+        ev = lambda key: self.event(doc, (*path, key), raw[key])  # noqa: E731
+        units = CLOCK_UNITS.get(raw.get("clock", ""), None)
+        for j, pid in enumerate(raw.get("pauses", [])):
+            if pid not in pause_ids:
+                self.errors.at(
+                    doc, (*path, "pauses", j), f"unknown pause {pid!r}{_suggest(pid, pause_ids)}"
+                )
+        if kind == "deadline":
+            requires = None
+            if "requires" in raw:
+                req = raw["requires"]
+                requires = m.Requirement(
+                    req["field"],
+                    tuple(c["key"] for c in req["contains"]),
+                    MappingProxyType({c["key"]: m.Text(c["zh"], c["en"]) for c in req["contains"]}),
+                )
+            conflict = raw.get("conflicts_with") or {}
+            if conflict and conflict["obligation"] not in self.obligation_ids:
+                self.errors.at(
+                    doc,
+                    (*path, "conflicts_with", "obligation"),
+                    f"unknown obligation {conflict['obligation']!r}"
+                    f"{_suggest(conflict['obligation'], self.obligation_ids)}",
+                )
+            if conflict and conflict["reading"] not in self.readings:
+                self.errors.at(
+                    doc,
+                    (*path, "conflicts_with", "reading"),
+                    f"unknown reading {conflict['reading']!r}",
+                )
+            return m.Deadline(
+                **base,
+                start=ev("start"),
+                stop=ev("stop"),
+                clock=raw["clock"],
+                budget=self.budget(doc, (*path, "budget"), raw["budget"], units or ()),
+                repeat=raw.get("repeat", "first"),
+                pauses=tuple(raw.get("pauses", [])),
+                applies_severity=self.severities(
+                    doc, (*path, "applies", "severity"), raw.get("applies", {}).get("severity", [])
+                ),
+                requires=requires,
+                conflicts_with=conflict.get("obligation"),
+                conflict_reading=conflict.get("reading"),
+            )
+        if kind == "solve_or_escalate":
+            return m.SolveOrEscalate(
+                **base,
+                start=ev("start"),
+                solved=ev("solved"),
+                escalate_to=raw["escalate_to"],
+                clock=raw["clock"],
+                budget=self.budget(doc, (*path, "budget"), raw["budget"], units or ()),
+                pauses=tuple(raw.get("pauses", [])),
+                applies_severity=self.severities(
+                    doc, (*path, "applies", "severity"), raw.get("applies", {}).get("severity", [])
+                ),
+            )
+        if kind == "max_gap":
+            return m.MaxGap(
+                **base,
+                start=ev("start"),
+                until=ev("until"),
+                updates=tuple(
+                    self.event(doc, (*path, "updates", j), u) for j, u in enumerate(raw["updates"])
+                ),
+                interval=self.dated(
+                    doc, (*path, "interval"), raw["interval"], CLOCK_UNITS["elapsed"]
+                ),
+            )
+        if kind == "severity_check":
+            return m.SeverityCheck(**base, start=ev("start"))
+        if kind == "periodic":
+            after = None
+            if "after_period_end" in raw:
+                after = self.dated(doc, (*path, "after_period_end"), raw["after_period_end"], units)
+            return m.Periodic(
+                **base,
+                period=raw["period"],
+                deliverable=ev("deliverable"),
+                per=raw.get("per"),
+                clock=raw.get("clock"),
+                after_period_end=after,
+            )
+        if kind == "advance_notice":
+            return m.AdvanceNotice(
+                **base,
+                notice=ev("notice"),
+                clock=raw["clock"],
+                at_least=self.dated(doc, (*path, "at_least"), raw["at_least"], units),
+                party=raw.get("party", "provider"),
+                except_after_severity=self.severities(
+                    doc, (*path, "except_after_severity"), raw.get("except_after_severity", [])
+                ),
+            )
+        if kind == "min_duration":
+            return m.MinDuration(
+                **base,
+                event=ev("event"),
+                until_field=raw["until_field"],
+                at_least=self.dated(
+                    doc, (*path, "at_least"), raw["at_least"], CLOCK_UNITS["elapsed"]
+                ),
+            )
+        if kind == "service_level":
+            return m.ServiceLevel(
+                **base,
+                event=ev("event"),
+                measure=raw["measure"],
+                threshold_op=raw["threshold"]["op"],
+                threshold=self.dated(
+                    doc,
+                    (*path, "threshold", "value"),
+                    raw["threshold"]["value"],
+                    CLOCK_UNITS["elapsed"],
+                ),
+                target_op=raw["target"]["op"],
+                target_percent=float(raw["target"]["percent"]),
+                period=raw["period"],
+            )
+        return None  # pragma: no cover - the schema admits only the kinds above
+
+
+def _one(by_kind: dict[str, list[Document]], kind: str, errors: _Errors) -> Document | None:
+    docs = by_kind.get(kind, [])
+    if len(docs) > 1:
+        for doc in docs[1:]:
+            errors.at(doc, ("kind",), f"a second {kind} file (the first is {docs[0].file})")
+    return docs[0] if docs else None
+
+
+def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
+    """Load and check a rules directory; raise :class:`RulesInvalid` with every error."""
+    directory = resolve_rules_dir(rules)
+    errors = _Errors()
+    by_kind = _read_documents(directory, errors)
+    missing = [k for k in REQUIRED_KINDS if k not in by_kind]
+    invalid_kinds = {doc.data.get("kind") for doc in by_kind.get("_invalid", [])}
+    if missing:
+        # Without a valid core file nothing else can be checked against it.
+        absent = [k for k in missing if k not in invalid_kinds]
+        if absent:
+            errors.items.append(
+                RuleError(
+                    Location(str(directory)),
+                    f"no file of kind {', '.join(absent)} in the rules directory",
+                )
+            )
+        raise RulesInvalid(errors.items)
+    b = _Builder(errors)
+    contract_doc = _one(by_kind, "Contract", errors)
+    assert contract_doc is not None
+    b.contract_head(contract_doc)
+    events_doc = _one(by_kind, "Events", errors)
+    assert events_doc is not None
+    events = b.events(events_doc)
+    severity_doc = _one(by_kind, "SeverityLevels", errors)
+    assert severity_doc is not None
+    levels = b.levels(severity_doc)
+    sites_doc = _one(by_kind, "Sites", errors)
+    assert sites_doc is not None
+    sites, bands, origin, site_names = b.sites(sites_doc)
+    calendar_doc = _one(by_kind, "Calendar", errors)
+    assert calendar_doc is not None
+    calendar = b.calendar(calendar_doc)
+    for name, reading in b.readings.items():
+        if name in ("workaround_start", "solved_means") and reading.value not in b.event_names:
+            errors.at(
+                contract_doc,
+                ("readings", name, "value"),
+                f"unknown event {reading.value!r}{_suggest(reading.value, b.event_names)}",
+            )
+    pauses: dict[str, m.Pause] = {}
+    for i, raw in enumerate(contract_doc.data.get("pauses", [])):
+        pauses[raw["id"]] = m.Pause(
+            raw["id"],
+            raw["clause"],
+            b.text(raw["title"]),
+            b.event(contract_doc, ("pauses", i, "from"), raw["from"]),
+            b.event(contract_doc, ("pauses", i, "to"), raw["to"]),
+        )
+    b.obligation_ids = {
+        raw["id"] for doc in by_kind["Obligations"] for raw in doc.data["obligations"]
+    }
+    obligations: list[m.Obligation] = []
+    seen: dict[str, str] = {}
+    support: list[m.SupportLevel] = []
+    for doc in by_kind["Obligations"]:
+        for raw in doc.data.get("support_levels", []):
+            support.append(m.SupportLevel(raw["level"], m.Text(raw["zh"], raw["en"])))
+        for i, raw in enumerate(doc.data["obligations"]):
+            if raw["id"] in seen:
+                errors.at(
+                    doc,
+                    ("obligations", i, "id"),
+                    f"duplicate obligation id {raw['id']!r} (first in {seen[raw['id']]})",
+                )
+                continue
+            ob = b.obligation(doc, i, raw, set(pauses))
+            if ob is not None:
+                seen[ob.id] = ob.source
+                obligations.append(ob)
+    devices = []
+    devices_doc = _one(by_kind, "Devices", errors)
+    if devices_doc is not None:
+        site_ids = {s.id for s in sites}
+        for i, raw in enumerate(devices_doc.data["devices"]):
+            if raw.get("site") and raw["site"] not in site_ids:
+                errors.at(
+                    devices_doc,
+                    ("devices", i, "site"),
+                    f"unknown site {raw['site']!r}{_suggest(raw['site'], site_ids)}",
+                )
+            devices.append(
+                m.Device(
+                    raw["id"],
+                    raw.get("site"),
+                    m.Text(raw.get("zh", raw["id"]), raw.get("en", raw["id"])),
+                )
+            )
+    if errors.items:
+        raise RulesInvalid(errors.items)
+    return m.Contract(
+        id=contract_doc.data["id"],
+        title=b.text(contract_doc.data["title"]),
+        tz=b.tz,
+        readings=MappingProxyType(b.readings),
+        levels=levels,
+        sites=sites,
+        origin=origin,
+        bands=bands,
+        events=MappingProxyType(events),
+        pauses=MappingProxyType(pauses),
+        obligations=tuple(obligations),
+        support_levels=tuple(sorted(support, key=lambda s: s.level)),
+        devices=tuple(devices),
+        calendar=calendar,
+        source=str(directory),
+        _level_names=MappingProxyType(b.level_names),
+        _site_names=MappingProxyType(site_names),
+    )

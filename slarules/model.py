@@ -1,0 +1,353 @@
+"""The contract as frozen value objects. Built by the loader; read by everything else."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+from .calendar import WorkCalendar
+from .conditions import Condition, Value
+from .durations import Duration
+
+if TYPE_CHECKING:
+    from .engine import AuditReport
+    from .engine import Deadline as DeadlineInfo
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    zh: str
+    en: str
+
+    def pick(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def both(self) -> str:
+        return self.en if self.zh == self.en else f"{self.zh} {self.en}"
+
+
+@dataclass(frozen=True, slots=True)
+class Dated(Generic[T]):
+    """A value that may change on dates of effect: ``(from, value)`` in order.
+
+    The first entry's ``from`` is None (in force since the beginning).
+    """
+
+    starts: tuple[datetime | None, ...]
+    values: tuple[T, ...]
+
+    @classmethod
+    def always(cls, value: T) -> Dated[T]:
+        return cls((None,), (value,))
+
+    def at(self, instant: datetime) -> T:
+        """The value in force at ``instant``."""
+        if len(self.values) == 1:
+            return self.values[0]
+        keys = [s for s in self.starts if s is not None]
+        offset = 1 if self.starts[0] is None else 0
+        index = bisect.bisect_right(keys, instant) - 1 + offset
+        if index < 0:
+            raise LookupError(f"no value in force at {instant.isoformat()}")
+        return self.values[index]
+
+    @property
+    def current(self) -> T:
+        return self.values[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    name: str
+    value: str
+    clause: str
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    id: str
+    zh: str
+    en: str
+    rank: int  # 0 is the most severe
+    aliases: tuple[str, ...]
+    clause: str
+    definition: str
+    when: Condition
+
+    def label(self) -> str:
+        return f"{self.zh} {self.en}"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    id: str
+    zh: str
+    pinyin: str
+    distance_km: float
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    id: str
+    zh: str
+    en: str
+    max_km: float | None
+    sites: tuple[str, ...]
+
+    def matches(self, site_id: str | None, distance_km: float) -> bool:
+        if self.sites:
+            return site_id in self.sites
+        return self.max_km is not None and distance_km <= self.max_km
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    name: str
+    type: str
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EventType:
+    name: str
+    zh: str
+    en: str
+    fields: Mapping[str, FieldSpec]
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    id: str
+    clause: str
+    title: Text
+    start_event: str
+    end_event: str
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    id: str
+    site: str | None
+    title: Text
+
+
+@dataclass(frozen=True, slots=True)
+class SupportLevel:
+    level: int
+    title: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """A budget that is one value, or a table keyed by severity or by band.
+
+    A key that maps to None is the contract's 不适用: no term there.
+    """
+
+    by: str | None
+    cells: Mapping[str, Dated[Duration] | None]
+
+    def lookup(self, key: str | None) -> tuple[bool, Dated[Duration] | None]:
+        """(key found, value): the value is None where the contract sets no term."""
+        if self.by is None:
+            return True, self.cells[""]
+        if key is None or key not in self.cells:
+            return False, None
+        return True, self.cells[key]
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    field: str
+    keys: tuple[str, ...]
+    labels: Mapping[str, Text]
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """What every obligation has. ``type`` names its kind module."""
+
+    id: str
+    clause: str
+    title: Text
+    type: str
+    stated: bool
+    source: str  # file:line of its definition
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline(Obligation):
+    start: str
+    stop: str
+    clock: str
+    budget: Budget
+    repeat: str = "first"
+    pauses: tuple[str, ...] = ()
+    applies_severity: tuple[str, ...] = ()
+    requires: Requirement | None = None
+    conflicts_with: str | None = None
+    conflict_reading: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SolveOrEscalate(Obligation):
+    start: str
+    solved: str
+    escalate_to: int
+    clock: str
+    budget: Budget
+    pauses: tuple[str, ...] = ()
+    applies_severity: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MaxGap(Obligation):
+    start: str
+    until: str
+    updates: tuple[str, ...]
+    interval: Dated[Duration]
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityCheck(Obligation):
+    start: str
+
+
+@dataclass(frozen=True, slots=True)
+class Periodic(Obligation):
+    period: str
+    deliverable: str
+    per: str | None = None
+    clock: str | None = None
+    after_period_end: Dated[Duration] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AdvanceNotice(Obligation):
+    notice: str
+    clock: str
+    at_least: Dated[Duration]
+    party: str = "provider"
+    except_after_severity: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MinDuration(Obligation):
+    event: str
+    until_field: str
+    at_least: Dated[Duration]
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLevel(Obligation):
+    event: str
+    measure: str
+    threshold_op: str
+    threshold: Dated[Duration]
+    target_op: str
+    target_percent: float
+    period: str
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The whole contract, as loaded. Immutable; ``with_*`` style changes return new ones."""
+
+    id: str
+    title: Text
+    tz: ZoneInfo
+    readings: Mapping[str, Reading]
+    levels: tuple[Level, ...]
+    sites: tuple[Site, ...]
+    origin: str
+    bands: tuple[Band, ...]
+    events: Mapping[str, EventType]
+    pauses: Mapping[str, Pause]
+    obligations: tuple[Obligation, ...]
+    support_levels: tuple[SupportLevel, ...]
+    devices: tuple[Device, ...]
+    calendar: WorkCalendar
+    source: str = ""
+    _level_names: Mapping[str, str] = field(default_factory=dict, repr=False)
+    _site_names: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def reading(self, name: str) -> str:
+        return self.readings[name].value
+
+    def level(self, name: str) -> Level | None:
+        """A level by id, Chinese name, English name or alias (case-insensitive)."""
+        level_id = self._level_names.get(name.strip().casefold())
+        return None if level_id is None else self.level_by_id(level_id)
+
+    def level_by_id(self, level_id: str) -> Level:
+        for level in self.levels:
+            if level.id == level_id:
+                return level
+        raise KeyError(level_id)
+
+    def site(self, name: str) -> Site | None:
+        """A site by id, Chinese name or pinyin (case-insensitive; 沈阳市 finds 沈阳)."""
+        key = name.strip().casefold()
+        site_id = self._site_names.get(key) or self._site_names.get(key.removesuffix("市"))
+        if site_id is None:
+            return None
+        return next(s for s in self.sites if s.id == site_id)
+
+    def band_for(self, site_id: str | None, distance_km: float) -> Band | None:
+        """The first band that matches; None beyond the last band."""
+        for band in self.bands:
+            if band.matches(site_id, distance_km):
+                return band
+        return None
+
+    def obligation(self, obligation_id: str) -> Obligation:
+        for ob in self.obligations:
+            if ob.id == obligation_id:
+                return ob
+        raise KeyError(obligation_id)
+
+    def due(self, obligation: str, start: datetime, **facts: Any) -> DeadlineInfo:
+        """When ``obligation`` is due for a clock started at ``start``.
+
+        Facts: ``severity`` (id or 特大/重大/严重/一般), ``site`` (沈阳, dalian, ...),
+        ``distance_km``.
+        """
+        from .engine import due_for
+
+        return due_for(self, obligation, start, **facts)
+
+    def audit(self, records: Iterable[Mapping[str, Any]], as_of: datetime | None = None) -> AuditReport:
+        """Audit event records (mappings shaped like SPEC.md's log lines).
+
+        Records that cannot be used are rejected with their index (1-based) as line.
+        ``as_of`` defaults to now.
+        """
+        from .engine import audit_records
+
+        return audit_records(self, records, as_of or datetime.now(self.tz))
+
+    def matching_levels(self, facts: Mapping[str, Value | None]) -> tuple[Level, ...]:
+        return tuple(level for level in self.levels if level.when.evaluate(facts))
+
+    def classify(
+        self, facts: Mapping[str, Value | None] | None = None, **named: Value | None
+    ) -> Level | None:
+        """The level the outage facts give, resolving overlaps and the gap as the readings say.
+
+        ``contract.classify(outage_duration=timedelta(hours=5), affected_users_pct=40)``
+        """
+        facts = {**(facts or {}), **named}
+        matches = self.matching_levels(facts)
+        if matches:
+            if self.reading("severity_overlap") == "most_severe":
+                return min(matches, key=lambda lv: lv.rank)
+            return matches[0]
+        if self.reading("severity_gap") == "minor":
+            return max(self.levels, key=lambda lv: lv.rank)
+        return None

@@ -1,0 +1,75 @@
+"""Plain rows of an audit, shared by the reporters."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..engine import AuditReport
+from ..model import Contract
+from ..results import STATUS_TEXT, STATUSES, Result
+
+
+def iso(at: datetime | None) -> str | None:
+    return None if at is None else at.isoformat(timespec="seconds")
+
+
+def local(at: datetime | None, contract: Contract) -> str:
+    if at is None:
+        return ""
+    return at.astimezone(contract.tz).strftime("%Y-%m-%d %H:%M %a")
+
+
+def hours_minutes(delta: timedelta | None) -> str:
+    if delta is None:
+        return ""
+    minutes = int(delta.total_seconds() // 60)
+    sign = "-" if minutes < 0 else ""
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours}h{mins:02d}m" if hours else f"{sign}{mins}m"
+
+
+def result_dict(result: Result) -> dict[str, Any]:
+    """SPEC.md's result object, with a few more fields after the fixed ones."""
+    f = result.finding
+    late = result.late_by
+    margin = result.margin
+    out: dict[str, Any] = {
+        "case": result.case,
+        "obligation": result.obligation,
+        "clause": result.clause,
+        "status": result.status,
+        "start": iso(f.start),
+        "due": iso(f.due),
+        "done": iso(f.done),
+        "late_by_seconds": None if late is None else int(late.total_seconds()),
+        "margin_seconds": None if margin is None else int(margin.total_seconds()),
+        "occurrence": result.occurrence,
+        "title": {"zh": result.title.zh, "en": result.title.en},
+        "reason": {"zh": f.reason.zh, "en": f.reason.en},
+        "clock": f.clock or None,
+        "budget": f.budget or None,
+    }
+    if f.period is not None:
+        out["period"] = f.period
+    return out
+
+
+def status_label(status: str, lang: str) -> str:
+    text = STATUS_TEXT[status]
+    return f"{text.zh} {text.en}" if lang == "zh" else f"{text.en} {text.zh}"
+
+
+def summary_rows(report: AuditReport) -> list[list[Any]]:
+    rows = []
+    for obligation, counts in report.summary().items():
+        rows.append([obligation, *(counts[s] for s in STATUSES)])
+    return rows
+
+
+def records_line(report: AuditReport, lang: str) -> str:
+    if lang == "zh":
+        return (f"记录: 读取 {report.read} = 使用 {report.used} + 拒绝 {len(report.rejected)}"
+                f" (records read = used + rejected)")
+    return (f"records: read {report.read} = used {report.used} + rejected {len(report.rejected)}"
+            f" (读取 = 使用 + 拒绝)")

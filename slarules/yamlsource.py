@@ -1,0 +1,163 @@
+"""Safe YAML with positions: text -> plain data plus a map from path to line:column.
+
+Only the YAML core types are built (mappings, sequences, strings, numbers,
+booleans, null); dates stay strings so the schema and the model decide what
+they mean. A tag that would build an object is an error and builds nothing:
+the document is only composed into nodes, never constructed by PyYAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Location, RuleError
+
+Path = tuple[str | int, ...]
+
+# Alias expansion is bounded so a "billion laughs" document is refused at once.
+MAX_NODES = 50_000
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+@dataclass
+class Document:
+    """Plain data of one YAML file, with where each value and key stands."""
+
+    file: str
+    data: Any
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path, *, key: bool = False) -> Location:
+        """The nearest known position for ``path`` (walking up to its parents)."""
+        table = self.key_positions if key else self.positions
+        probe = tuple(path)
+        while True:
+            if probe in table:
+                line, col = table[probe]
+                return Location(self.file, line, col)
+            if not probe:
+                return Location(self.file, 1, 1)
+            probe = probe[:-1]
+            table = self.positions
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Builder:
+    def __init__(self, doc: Document, loader: _Loader, errors: list[RuleError]) -> None:
+        self.doc = doc
+        self.loader = loader
+        self.errors = errors
+        self.count = 0
+
+    def _mark(self, node: Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def _error(self, node: Node, message: str, path: Path) -> None:
+        line, col = self._mark(node)
+        self.errors.append(RuleError(Location(self.doc.file, line, col), message, path))
+
+    def build(self, node: Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooLarge
+        self.doc.positions.setdefault(path, self._mark(node))
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            if node.tag != f"{_CORE}seq":
+                self._error(node, f"tag {node.tag!r} is not allowed in rules files", path)
+                return None
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        if node.tag not in _SCALAR_TAGS:
+            self._error(node, f"tag {node.tag!r} is not allowed in rules files", path)
+            return None
+        if node.tag.endswith("timestamp"):
+            return node.value
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+        if node.tag != f"{_CORE}map":
+            self._error(node, f"tag {node.tag!r} is not allowed in rules files", path)
+            return {}
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == f"{_CORE}merge":
+                self._error(key_node, "merge keys (<<) are not allowed in rules files", path)
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self._error(key_node, "a mapping key must be a plain value", path)
+                continue
+            raw = self.build(key_node, (*path, "<key>"))
+            key = str(raw) if not isinstance(raw, str) else raw
+            if key in out:
+                first = self.doc.key_positions.get((*path, key), (0, 0))
+                self._error(
+                    key_node, f"duplicate key {key!r} (first at line {first[0]})", (*path, key)
+                )
+                continue
+            self.doc.key_positions[(*path, key)] = self._mark(key_node)
+            out[key] = self.build(value_node, (*path, key))
+        self.doc.positions.pop((*path, "<key>"), None)
+        return out
+
+
+def parse_yaml(raw: bytes, file: str) -> tuple[Document | None, list[RuleError]]:
+    """Parse one file's bytes; return the document or the errors that stop it."""
+    errors: list[RuleError] = []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        errors.append(
+            RuleError(Location(file, line, col), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")
+        )
+        return None, errors
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or "YAML syntax error"
+        errors.append(RuleError(loc, f"YAML syntax error: {message}"))
+        return None, errors
+    except yaml.YAMLError as exc:
+        errors.append(RuleError(Location(file, 1, 1), f"YAML error: {exc}"))
+        return None, errors
+    finally:
+        loader.dispose()
+    if node is None:
+        errors.append(RuleError(Location(file, 1, 1), "the file is empty"))
+        return None, errors
+    doc = Document(file, None)
+    builder = _Builder(doc, loader, errors)
+    try:
+        doc.data = builder.build(node, ())
+    except _TooLarge:
+        errors.append(
+            RuleError(
+                Location(file, *builder._mark(node)),
+                f"document expands to more than {MAX_NODES} values (alias bomb?)",
+            )
+        )
+        return None, errors
+    if not isinstance(doc.data, dict):
+        errors.append(RuleError(Location(file, 1, 1), "the document must be a mapping of keys"))
+        return None, errors
+    return doc, errors
