@@ -25,7 +25,7 @@ from .calendar import WorkCalendar
 from .conditions import All, Any_, Compare, Condition, Not
 from .durations import DurationError, parse_duration
 from .errors import Location, RuleError, RulesInvalid
-from .schemas import KINDS, load_schema
+from .schemas import RULE_KINDS, load_schema
 from .yamlsource import Document, Path as YPath, parse_yaml
 
 T = TypeVar("T")
@@ -136,6 +136,25 @@ def _report_schema_error(doc: Document, error: ValidationError, errors: _Errors)
 # ---------------------------------------------------------------- file stage
 
 
+def read_document(path: Path, kind: str) -> Document:
+    """One YAML file of a given kind, parsed and schema-checked; RulesInvalid otherwise."""
+    errors = _Errors()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RulesInvalid([RuleError(Location(str(path)), exc.strerror or str(exc))]) from None
+    doc, parse_errors = parse_yaml(raw, str(path))
+    errors.extend(parse_errors)
+    if doc is not None:
+        if doc.data.get("kind") != kind:
+            errors.at(doc, ("kind",), f"expected kind {kind!r}, got {doc.data.get('kind')!r}")
+        else:
+            _schema_errors(doc, load_schema(kind), errors)
+    if errors.items or doc is None:
+        raise RulesInvalid(errors.items)
+    return doc
+
+
 def _read_documents(directory: Path, errors: _Errors) -> dict[str, list[Document]]:
     by_kind: dict[str, list[Document]] = {}
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
@@ -156,9 +175,13 @@ def _read_documents(directory: Path, errors: _Errors) -> dict[str, list[Document
         if version != API_VERSION:
             errors.at(doc, ("apiVersion",), f"apiVersion must be {API_VERSION!r}, got {version!r}")
             continue
-        if kind not in KINDS:
-            hint = _suggest(str(kind), KINDS)
-            errors.at(doc, ("kind",), f"unknown kind {kind!r}{hint}; one of {', '.join(KINDS)}")
+        if kind == "TestCases":
+            errors.at(doc, ("kind",), "test cases are not rules: keep them outside the rules "
+                      "directory (e.g. rules/tests/) and run them with `slarules test`")
+            continue
+        if kind not in RULE_KINDS:
+            hint = _suggest(str(kind), RULE_KINDS)
+            errors.at(doc, ("kind",), f"unknown kind {kind!r}{hint}; one of {', '.join(RULE_KINDS)}")
             continue
         before = len(errors.items)
         _schema_errors(doc, load_schema(kind), errors)
@@ -480,6 +503,7 @@ class _Builder:
                 escalate_to=raw["escalate_to"],
                 clock=raw["clock"],
                 budget=self.budget(doc, (*path, "budget"), raw["budget"], units or ()),
+                repeat=raw.get("repeat", "first"),
                 pauses=tuple(raw.get("pauses", [])),
                 applies_severity=self.severities(
                     doc, (*path, "applies", "severity"), raw.get("applies", {}).get("severity", [])

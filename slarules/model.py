@@ -202,6 +202,7 @@ class SolveOrEscalate(Obligation):
     escalate_to: int
     clock: str
     budget: Budget
+    repeat: str = "first"
     pauses: tuple[str, ...] = ()
     applies_severity: tuple[str, ...] = ()
 

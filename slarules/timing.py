@@ -27,16 +27,22 @@ class Clocks:
         self.working_time = WorkingTimeClock(contract.calendar, contract.tz, self.working_day_mode)
 
     def due(
-        self, clock: str, start: datetime, budget: Duration, pauses: Sequence[Interval] = ()
+        self,
+        clock: str,
+        start: datetime,
+        budget: Duration,
+        pauses: Sequence[Interval] = (),
+        as_of: datetime | None = None,
     ) -> datetime:
+        """The due instant; a pause still open at ``as_of`` stops the clock there."""
         if clock == "elapsed":
-            return self.elapsed.due(start, budget.as_timedelta(), pauses)
+            return self.elapsed.due(start, budget.as_timedelta(), pauses, as_of=as_of)
         if clock == "calendar_days":
-            return self.calendar_days.due(start, budget.as_days(), pauses)
+            return self.calendar_days.due(start, budget.as_days(), pauses, as_of=as_of)
         if clock == "working_days":
-            return self.working_days.due(start, budget.as_days(), pauses)
+            return self.working_days.due(start, budget.as_days(), pauses, as_of=as_of)
         if clock == "working_time":
-            return self.working_time.due(start, budget.as_days(), pauses)
+            return self.working_time.due(start, budget.as_days(), pauses, as_of=as_of)
         raise ValueError(f"unknown clock {clock!r}")
 
     def describe(self, clock: str) -> m.Text:

@@ -116,6 +116,16 @@ class _Builder:
         return out
 
 
+def _reader_error(text: str, exc: yaml.reader.ReaderError, file: str) -> RuleError:
+    """A character YAML refuses (a control character, say), located in the text."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    return RuleError(
+        Location(file, line, column), f"character U+{exc.character:04X} is not allowed in YAML"
+    )
+
+
 def parse_yaml(raw: bytes, file: str) -> tuple[Document | None, list[RuleError]]:
     """Parse one file's bytes; return the document or the errors that stop it."""
     errors: list[RuleError] = []
@@ -128,7 +138,10 @@ def parse_yaml(raw: bytes, file: str) -> tuple[Document | None, list[RuleError]]
             RuleError(Location(file, line, col), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")
         )
         return None, errors
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_error(text, exc, file)]
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -136,6 +149,9 @@ def parse_yaml(raw: bytes, file: str) -> tuple[Document | None, list[RuleError]]
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "YAML syntax error"
         errors.append(RuleError(loc, f"YAML syntax error: {message}"))
+        return None, errors
+    except yaml.reader.ReaderError as exc:
+        errors.append(_reader_error(text, exc, file))
         return None, errors
     except yaml.YAMLError as exc:
         errors.append(RuleError(Location(file, 1, 1), f"YAML error: {exc}"))

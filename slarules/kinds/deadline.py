@@ -39,6 +39,7 @@ def evaluate(ctx: Context, ob: m.Deadline, case: Case) -> list[Finding]:
     stops = list(case.all(ob.stop))
     used: set[int] = set()
     findings = []
+    previous = None
     for start_event in starts:
         start = start_event.at
         steps: list[Step] = [Step(m.Text(
@@ -58,13 +59,15 @@ def evaluate(ctx: Context, ob: m.Deadline, case: Case) -> list[Finding]:
                                  f"budget: {pick.duration} ({pick.source.en})")))
         pauses = case.pauses(ctx.contract, ob.pauses)
         steps.extend(pause_steps(ctx, pauses, start))
-        due = ctx.clocks.due(ob.clock, start, pick.duration, pauses)
+        due = ctx.clocks.due(ob.clock, start, pick.duration, pauses, ctx.as_of)
         steps.append(Step(m.Text(f"到期: {fmt(due, tz)} ({ctx.clocks.describe(ob.clock).zh})",
                                  f"due: {fmt(due, tz)} on {ctx.clocks.describe(ob.clock).en}"), due))
         done_event = None
         incomplete: list[tuple[Event, tuple[str, ...]]] = []
         for i, stop in enumerate(stops):
-            if i in used or stop.at < start:
+            # A stop logged before its start still counts (the log says it happened);
+            # with repeat: each, stops before an earlier start belong to that start.
+            if i in used or (previous is not None and stop.at < previous):
                 continue
             missing = _missing(ob, stop)
             if missing:
@@ -79,6 +82,7 @@ def evaluate(ctx: Context, ob: m.Deadline, case: Case) -> list[Finding]:
                 f"{fmt(stop.at, tz)} 提交的 {stop.name} 缺少: {'、'.join(t.zh for t in labels)}",
                 f"{stop.name} at {fmt(stop.at, tz)} lacks: {', '.join(missing)}"), stop.at))
         done = done_event.at if done_event else None
+        previous = start
         event_text = ctx.contract.events[ob.stop]
         what = m.Text(event_text.zh, event_text.en)
         reason = None

@@ -15,7 +15,10 @@ KINDS: dict[str, str] = {
     "Obligations": "obligations",
     "Calendar": "calendar",
     "Devices": "devices",
+    "TestCases": "testcases",
 }
+# Kinds that make up a contract; TestCases files are run by ``slarules test``.
+RULE_KINDS = tuple(k for k in KINDS if k != "TestCases")
 
 
 def schema_names() -> list[str]:
