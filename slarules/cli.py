@@ -53,11 +53,19 @@ def _time(text: str | None, contract: m.Contract, what: str) -> datetime | None:
 
 
 rules_option = click.option(
-    "--rules", "rules", type=click.Path(file_okay=False), envvar="SLARULES_RULES",
+    "--rules",
+    "rules",
+    type=click.Path(file_okay=False),
+    envvar="SLARULES_RULES",
     help="Rules directory (default: the bundled contract; env SLARULES_RULES).",
 )
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                           help="Language of reasons and titles.")
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of reasons and titles.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,7 +79,9 @@ def main() -> None:
 
 @main.command()
 @rules_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--strict", is_flag=True, help="Warnings fail (exit 1).")
 def validate(rules: str | None, fmt: str, strict: bool) -> None:
     """Load and check the rules; list the contract's own gaps and conflicts as warnings."""
@@ -82,8 +92,17 @@ def validate(rules: str | None, fmt: str, strict: bool) -> None:
         contract = load_contract(rules)
     except RulesInvalid as exc:
         if fmt == "json":
-            click.echo(json.dumps({"valid": False, "errors": [_error_dict(e) for e in exc.errors],
-                                   "warnings": []}, ensure_ascii=False, indent=2))
+            click.echo(
+                json.dumps(
+                    {
+                        "valid": False,
+                        "errors": [_error_dict(e) for e in exc.errors],
+                        "warnings": [],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
         else:
             for error in exc.errors:
                 click.echo(str(error), err=True)
@@ -91,24 +110,41 @@ def validate(rules: str | None, fmt: str, strict: bool) -> None:
         sys.exit(EXIT_USAGE)
     warnings = lint(contract)
     if fmt == "json":
-        click.echo(json.dumps({"valid": True, "rules": contract.source,
-                               "obligations": [ob.id for ob in contract.obligations],
-                               "errors": [], "warnings": [_error_dict(w) for w in warnings]},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "valid": True,
+                    "rules": contract.source,
+                    "obligations": [ob.id for ob in contract.obligations],
+                    "errors": [],
+                    "warnings": [_error_dict(w) for w in warnings],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for warning in warnings:
             click.echo(str(warning))
-        click.echo(f"{contract.source}: valid: {len(contract.obligations)} obligations, "
-                   f"{len(contract.levels)} severity levels, {len(contract.sites)} sites; "
-                   f"{len(warnings)} warning(s)")
+        click.echo(
+            f"{contract.source}: valid: {len(contract.obligations)} obligations, "
+            f"{len(contract.levels)} severity levels, {len(contract.sites)} sites; "
+            f"{len(warnings)} warning(s)"
+        )
     sys.exit(EXIT_BREACHED if strict and warnings else EXIT_OK)
 
 
 def _error_dict(error: Any) -> dict[str, Any]:
     loc = error.location
-    return {"file": loc.file, "line": loc.line, "column": loc.column, "message": error.message,
-            "severity": error.severity, "clause": error.clause or None,
-            "path": [str(p) for p in error.path]}
+    return {
+        "file": loc.file,
+        "line": loc.line,
+        "column": loc.column,
+        "message": error.message,
+        "severity": error.severity,
+        "clause": error.clause or None,
+        "path": [str(p) for p in error.path],
+    }
 
 
 @main.command()
@@ -133,17 +169,31 @@ def schema(kind: str | None) -> None:
 
 @main.command()
 @rules_option
-@click.option("--start", required=True, help="When the clock starts (naive times are in the contract's zone).")
+@click.option(
+    "--start", required=True, help="When the clock starts (naive times are in the contract's zone)."
+)
 @click.option("--severity", help="Severity: critical/major/serious/minor or 特大/重大/严重/一般.")
 @click.option("--site", help="Site: 沈阳, dalian, ...")
-@click.option("--distance-km", type=float, help="Distance from the service point (overrides --site).")
+@click.option(
+    "--distance-km", type=float, help="Distance from the service point (overrides --site)."
+)
 @click.option("--event", help="Only obligations whose clock this event starts (default: reported).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @lang_option
 @click.argument("obligations", nargs=-1)
-def due(rules: str | None, start: str, severity: str | None, site: str | None,
-        distance_km: float | None, event: str | None, fmt: str, lang: str,
-        obligations: tuple[str, ...]) -> None:
+def due(
+    rules: str | None,
+    start: str,
+    severity: str | None,
+    site: str | None,
+    distance_km: float | None,
+    event: str | None,
+    fmt: str,
+    lang: str,
+    obligations: tuple[str, ...],
+) -> None:
     """Every deadline that a case started at START runs under."""
     from tabulate import tabulate
 
@@ -154,9 +204,14 @@ def due(rules: str | None, start: str, severity: str | None, site: str | None,
     at = _time(start, contract, "--start")
     assert at is not None
     if severity is not None and contract.level(severity) is None:
-        _fail(f"unknown severity {severity!r}; one of " + ", ".join(f"{lv.id}/{lv.zh}" for lv in contract.levels))
+        _fail(
+            f"unknown severity {severity!r}; one of "
+            + ", ".join(f"{lv.id}/{lv.zh}" for lv in contract.levels)
+        )
     if site is not None and contract.site(site) is None:
-        _fail(f"unknown site {site!r}; one of " + ", ".join(f"{s.zh}/{s.id}" for s in contract.sites))
+        _fail(
+            f"unknown site {site!r}; one of " + ", ".join(f"{s.zh}/{s.id}" for s in contract.sites)
+        )
     if event is not None and event not in contract.events:
         _fail(f"unknown event {event!r}")
     known = {ob.id for ob in contract.obligations}
@@ -175,31 +230,71 @@ def due(rules: str | None, start: str, severity: str | None, site: str | None,
     if obligations:
         for name in obligations:
             if name not in {ob.id for ob in chosen}:
-                _fail(f"{name} has no single deadline (it is a {contract.obligation(name).type} duty)")
+                _fail(
+                    f"{name} has no single deadline (it is a {contract.obligation(name).type} duty)"
+                )
     try:
-        deadlines = [due_for(contract, ob.id, at, severity=severity, site=site, distance_km=distance_km)
-                     for ob in chosen]
+        deadlines = [
+            due_for(contract, ob.id, at, severity=severity, site=site, distance_km=distance_km)
+            for ob in chosen
+        ]
     except CalendarNotCovered as exc:
         _fail(str(exc))
     from .timing import CLOCK_TEXT
 
     if fmt == "json":
-        click.echo(json.dumps({"start": iso(at), "deadlines": [
-            {"obligation": d.obligation, "clause": d.clause, "due": iso(d.due), "clock": d.clock,
-             "budget": d.budget or None, "budget_source": d.source.pick(lang) or None,
-             "not_applicable": d.not_applicable.pick(lang) if d.not_applicable else None}
-            for d in deadlines]}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "start": iso(at),
+                    "deadlines": [
+                        {
+                            "obligation": d.obligation,
+                            "clause": d.clause,
+                            "due": iso(d.due),
+                            "clock": d.clock,
+                            "budget": d.budget or None,
+                            "budget_source": d.source.pick(lang) or None,
+                            "not_applicable": d.not_applicable.pick(lang)
+                            if d.not_applicable
+                            else None,
+                        }
+                        for d in deadlines
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     rows = []
     for d in deadlines:
-        rows.append([d.obligation + "\n" + d.title.pick(lang), d.clause,
-                     d.budget or "-", CLOCK_TEXT[d.clock].pick(lang),
-                     local(d.due, contract) if d.due else "不适用 n/a",
-                     (d.not_applicable.pick(lang) if d.not_applicable else d.source.pick(lang))])
+        rows.append(
+            [
+                d.obligation + "\n" + d.title.pick(lang),
+                d.clause,
+                d.budget or "-",
+                CLOCK_TEXT[d.clock].pick(lang),
+                local(d.due, contract) if d.due else "不适用 n/a",
+                (d.not_applicable.pick(lang) if d.not_applicable else d.source.pick(lang)),
+            ]
+        )
     click.echo(f"start 起点: {local(at, contract)} ({contract.tz.key})")
-    click.echo(tabulate(rows, headers=["义务 Obligation", "条款 Clause", "时限 Budget", "计时 Clock",
-                                       "到期 Due", "依据 Basis"], tablefmt="simple_grid",
-                        maxcolwidths=[28, 14, 8, 20, 22, 40]))
+    click.echo(
+        tabulate(
+            rows,
+            headers=[
+                "义务 Obligation",
+                "条款 Clause",
+                "时限 Budget",
+                "计时 Clock",
+                "到期 Due",
+                "依据 Basis",
+            ],
+            tablefmt="simple_grid",
+            maxcolwidths=[28, 14, 8, 20, 22, 40],
+        )
+    )
 
 
 # ---------------------------------------------------------------- audit / explain
@@ -220,9 +315,10 @@ def _records(options: AuditOptions) -> Iterator[tuple[str, int, Any]]:
     for n, record in enumerate(read_logs(list(options.logs), options.encoding), start=1):
         if show and n % 50_000 == 0:
             click.echo(f"\rreading 读取… {n:,} records", err=True, nl=False)
-        if options.only_case is not None and not isinstance(record[2], Rejection):
-            if str(record[2].get("case")) != options.only_case:
-                continue
+        raw = record[2]
+        wanted = options.only_case
+        if wanted is not None and not isinstance(raw, Rejection) and str(raw.get("case")) != wanted:
+            continue
         yield record
     if show:
         click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
@@ -245,14 +341,32 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
 @main.command()
 @rules_option
 @click.argument("logs", nargs=-1, required=True)
-@click.option("--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
-              default="table", show_default=True)
+@click.option(
+    "--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "markdown"]),
+    default="table",
+    show_default=True,
+)
 @lang_option
-@click.option("--only-breaches", is_flag=True, help="List only breached results (the summary counts all).")
-@click.option("--encoding", help="Encoding of the logs (default UTF-8, with or without BOM), e.g. gbk.")
-def audit(rules: str | None, logs: tuple[str, ...], as_of: str | None, fmt: str, lang: str,
-          only_breaches: bool, encoding: str | None) -> None:
+@click.option(
+    "--only-breaches", is_flag=True, help="List only breached results (the summary counts all)."
+)
+@click.option(
+    "--encoding", help="Encoding of the logs (default UTF-8, with or without BOM), e.g. gbk."
+)
+def audit(
+    rules: str | None,
+    logs: tuple[str, ...],
+    as_of: str | None,
+    fmt: str,
+    lang: str,
+    only_breaches: bool,
+    encoding: str | None,
+) -> None:
     """Check every case in the LOGs (JSON Lines or CSV; - for stdin) against the contract."""
     from dataclasses import replace
 
@@ -264,7 +378,7 @@ def audit(rules: str | None, logs: tuple[str, ...], as_of: str | None, fmt: str,
     shown = report
     if only_breaches:
         shown = replace(report, results=tuple(r for r in report.results if r.status == "breached"))
-    get(fmt)(shown if fmt != "table" else shown, contract, lang, sys.stdout)
+    get(fmt)(shown, contract, lang, sys.stdout)
     if fmt in ("json", "csv") and report.rejected:
         for rejection in report.rejected:
             click.echo(f"rejected: {rejection}", err=True)
@@ -281,11 +395,14 @@ def _exit_status(report: Any) -> int:
 @rules_option
 @click.argument("log")
 @click.argument("case")
-@click.option("--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now).")
+@click.option(
+    "--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now)."
+)
 @lang_option
 @click.option("--encoding", help="Encoding of the log.")
-def explain(rules: str | None, log: str, case: str, as_of: str | None, lang: str,
-            encoding: str | None) -> None:
+def explain(
+    rules: str | None, log: str, case: str, as_of: str | None, lang: str, encoding: str | None
+) -> None:
     """One case, step by step per obligation: clause, start, budget, pauses, due, verdict."""
     from .reporters.explain import render
 

@@ -11,9 +11,9 @@ import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Union
+from typing import TypeAlias, Union
 
-Value = Union[float, timedelta]
+Value: TypeAlias = Union[float, timedelta]  # noqa: UP007 - a runtime alias on 3.10
 
 OPS: dict[str, Callable[[Value, Value], bool]] = {
     "gt": operator.gt,
@@ -86,4 +86,4 @@ class Not:
         return f"not ({self.item.describe()})"
 
 
-Condition = Union[Compare, All, Any_, Not]
+Condition: TypeAlias = Union[Compare, All, Any_, Not]  # noqa: UP007

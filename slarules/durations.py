@@ -63,7 +63,9 @@ def parse_duration(text: str) -> Duration:
     number, unit = match.groups()
     if unit not in UNITS:
         hint = " (minutes are 'min')" if unit in ("m", "mins", "minute", "minutes") else ""
-        raise DurationError(f"bad duration unit {unit!r} in {text!r}{hint}: use one of {', '.join(UNITS)}")
+        raise DurationError(
+            f"bad duration unit {unit!r} in {text!r}{hint}: use one of {', '.join(UNITS)}"
+        )
     try:
         amount = Decimal(number)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals

@@ -21,7 +21,7 @@ def parse_user_time(text: str, tz: ZoneInfo) -> datetime:
         return datetime.now(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     try:
         parsed = pendulum.parse(raw, tz=str(tz.key), strict=False)
-    except (ValueError, pendulum.parsing.exceptions.ParserError) as exc:  # type: ignore[attr-defined]
+    except (ValueError, pendulum.parsing.exceptions.ParserError) as exc:
         raise ValueError(f"cannot read time {text!r}: {exc}") from None
     if not isinstance(parsed, datetime):
         raise ValueError(f"{text!r} is not a point in time")

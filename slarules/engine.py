@@ -63,10 +63,17 @@ class Engine:
             if kind is None:
                 continue  # period-level kinds are evaluated over the audit window
             for n, finding in enumerate(kind.evaluate(self.ctx, ob, case), start=1):
-                results.append(Result(
-                    case=finding.case or case.id, obligation=ob.id, clause=ob.clause,
-                    title=ob.title, finding=finding, as_of=self.as_of, occurrence=n,
-                ))
+                results.append(
+                    Result(
+                        case=finding.case or case.id,
+                        obligation=ob.id,
+                        clause=ob.clause,
+                        title=ob.title,
+                        finding=finding,
+                        as_of=self.as_of,
+                        occurrence=n,
+                    )
+                )
         return results
 
 
@@ -77,7 +84,9 @@ def group_events(events: Iterable[Event]) -> dict[str, list[Event]]:
     return cases
 
 
-def audit_events(contract: m.Contract, events: Iterable[Event], as_of: datetime) -> Iterator[Result]:
+def audit_events(
+    contract: m.Contract, events: Iterable[Event], as_of: datetime
+) -> Iterator[Result]:
     """Results for every case, in case order; events may come in any order."""
     engine = Engine(contract, as_of)
     cases = group_events(events)
@@ -106,7 +115,10 @@ def check_records(
 
 
 def audit_records(
-    contract: m.Contract, records: Iterable[Mapping[str, Any]], as_of: datetime, source: str = "<records>"
+    contract: m.Contract,
+    records: Iterable[Mapping[str, Any]],
+    as_of: datetime,
+    source: str = "<records>",
 ) -> AuditReport:
     """Check and audit in-memory records; the library's entry point."""
     events, rejected, read = check_records(
@@ -164,7 +176,16 @@ def due_for(
     engine = Engine(contract, start)
     pick = pick_budget(engine.ctx, case, budget, start, getattr(ob, "applies_severity", ()))
     if pick.duration is None:
-        return Deadline(ob.id, ob.clause, ob.title, start, None, clock, "", pick.source,
-                        pick.not_applicable or m.Text("不适用", "not applicable"))
+        return Deadline(
+            ob.id,
+            ob.clause,
+            ob.title,
+            start,
+            None,
+            clock,
+            "",
+            pick.source,
+            pick.not_applicable or m.Text("不适用", "not applicable"),
+        )
     due = engine.clocks.due(clock, start, pick.duration)
     return Deadline(ob.id, ob.clause, ob.title, start, due, clock, str(pick.duration), pick.source)

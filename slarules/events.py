@@ -55,7 +55,9 @@ def parse_time(text: Any, tz: tzinfo) -> datetime:
         try:
             value = datetime.fromisoformat(raw)
         except ValueError:
-            raise ValueError(f"bad time {text!r} (ISO 8601 expected, e.g. 2026-10-09T14:05+08:00)") from None
+            raise ValueError(
+                f"bad time {text!r} (ISO 8601 expected, e.g. 2026-10-09T14:05+08:00)"
+            ) from None
     if value.tzinfo is None:
         return value.replace(tzinfo=tz)
     return value
@@ -88,7 +90,9 @@ def _convert(contract: m.Contract, spec: m.FieldSpec, value: Any) -> Any:
     if kind == "site":
         site = contract.site(str(value)) if isinstance(value, str) else None
         if site is None:
-            raise ValueError(f"unknown site {value!r} (a city of the sites registry, e.g. 大连 or dalian)")
+            raise ValueError(
+                f"unknown site {value!r} (a city of the sites registry, e.g. 大连 or dalian)"
+            )
         return site.id
     if kind in ("number", "integer", "level"):
         try:

@@ -39,7 +39,10 @@ def _probes(levels: tuple[m.Level, ...]) -> list[dict[str, Value | None]]:
                 around.add(cmp.value - eps)  # type: ignore[operator]
             points.setdefault(cmp.fact, set()).update(around)
     names = sorted(points)
-    return [dict(zip(names, combo)) for combo in product(*(sorted(points[n]) for n in names))]  # type: ignore[type-var]
+    return [
+        dict(zip(names, combo, strict=True))
+        for combo in product(*(sorted(points[n]) for n in names))
+    ]
 
 
 def _hms(value: timedelta) -> str:

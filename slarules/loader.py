@@ -23,10 +23,11 @@ from jsonschema.exceptions import ValidationError
 from . import model as m
 from .calendar import WorkCalendar
 from .conditions import All, Any_, Compare, Condition, Not
-from .durations import DurationError, parse_duration
+from .durations import Duration, DurationError, parse_duration
 from .errors import Location, RuleError, RulesInvalid
 from .schemas import RULE_KINDS, load_schema
-from .yamlsource import Document, Path as YPath, parse_yaml
+from .yamlsource import Document, parse_yaml
+from .yamlsource import Path as YPath
 
 T = TypeVar("T")
 
@@ -101,8 +102,10 @@ def _deepest(error: ValidationError) -> ValidationError:
 def _report_schema_error(doc: Document, error: ValidationError, errors: _Errors) -> None:
     path: YPath = tuple(error.absolute_path)
     where = ".".join(map(str, path)) or "the document"
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    expected: Any = error.validator_value
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = error.schema.get("properties", {})
+        allowed = schema.get("properties", {})
         for key in error.instance:
             if key not in allowed:
                 hint = _suggest(key, allowed)
@@ -112,19 +115,19 @@ def _report_schema_error(doc: Document, error: ValidationError, errors: _Errors)
         errors.at(doc, path, f"{where}: {error.message.replace(' property', ' key')}")
         return
     if error.validator in ("enum", "const"):
-        choices = error.validator_value if error.validator == "enum" else [error.validator_value]
-        hint = _suggest(error.instance, [str(c) for c in choices])
+        choices = expected if error.validator == "enum" else [expected]
+        hint = _suggest(str(error.instance), [str(c) for c in choices])
         shown = ", ".join(map(str, choices))
         errors.at(doc, path, f"{where}: {error.instance!r} is not one of: {shown}{hint}")
         return
     if error.validator == "pattern" and isinstance(error.instance, str):
-        if "wd" in error.validator_value:
+        if "wd" in expected:
             try:
                 parse_duration(error.instance)
             except DurationError as exc:
                 errors.at(doc, path, f"{where}: {exc}")
                 return
-        if r"\d{4}-\d{2}-\d{2}" in error.validator_value:
+        if r"\d{4}-\d{2}-\d{2}" in expected:
             errors.at(doc, path, f"{where}: bad date {error.instance!r}: write YYYY-MM-DD")
             return
     if error.validator == "type":
@@ -176,12 +179,18 @@ def _read_documents(directory: Path, errors: _Errors) -> dict[str, list[Document
             errors.at(doc, ("apiVersion",), f"apiVersion must be {API_VERSION!r}, got {version!r}")
             continue
         if kind == "TestCases":
-            errors.at(doc, ("kind",), "test cases are not rules: keep them outside the rules "
-                      "directory (e.g. rules/tests/) and run them with `slarules test`")
+            errors.at(
+                doc,
+                ("kind",),
+                "test cases are not rules: keep them outside the rules "
+                "directory (e.g. rules/tests/) and run them with `slarules test`",
+            )
             continue
         if kind not in RULE_KINDS:
             hint = _suggest(str(kind), RULE_KINDS)
-            errors.at(doc, ("kind",), f"unknown kind {kind!r}{hint}; one of {', '.join(RULE_KINDS)}")
+            errors.at(
+                doc, ("kind",), f"unknown kind {kind!r}{hint}; one of {', '.join(RULE_KINDS)}"
+            )
             continue
         before = len(errors.items)
         _schema_errors(doc, load_schema(kind), errors)
@@ -216,7 +225,9 @@ class _Builder:
             self.errors.at(doc, path, f"bad date {text!r}: no such day")
             return None
 
-    def duration(self, doc: Document, path: YPath, raw: Any, units: tuple[str, ...] | None):
+    def duration(
+        self, doc: Document, path: YPath, raw: Any, units: tuple[str, ...] | None
+    ) -> Duration | None:
         try:
             value = parse_duration(raw)
         except DurationError as exc:
@@ -229,7 +240,8 @@ class _Builder:
             return None
         return value
 
-    def dated(self, doc: Document, path: YPath, raw: Any, units: tuple[str, ...] | None):
+    def dated(self, doc: Document, path: YPath, raw: Any, units: tuple[str, ...] | None) -> Any:
+        """A Dated[Duration], or None after recording an error (the load then fails)."""
         if not isinstance(raw, list):
             value = self.duration(doc, path, raw, units)
             return None if value is None else m.Dated.always(value)
@@ -450,8 +462,11 @@ class _Builder:
             source=f"{loc.file}:{loc.line}",
         )
         kind = raw["type"]
-        ev = lambda key: self.event(doc, (*path, key), raw[key])  # noqa: E731
-        units = CLOCK_UNITS.get(raw.get("clock", ""), None)
+
+        def ev(key: str) -> str:
+            return self.event(doc, (*path, key), raw[key])
+
+        units = CLOCK_UNITS.get(raw.get("clock", ""))
         for j, pid in enumerate(raw.get("pauses", [])):
             if pid not in pause_ids:
                 self.errors.at(

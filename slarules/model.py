@@ -323,7 +323,9 @@ class Contract:
 
         return due_for(self, obligation, start, **facts)
 
-    def audit(self, records: Iterable[Mapping[str, Any]], as_of: datetime | None = None) -> AuditReport:
+    def audit(
+        self, records: Iterable[Mapping[str, Any]], as_of: datetime | None = None
+    ) -> AuditReport:
         """Audit event records (mappings shaped like SPEC.md's log lines).
 
         Records that cannot be used are rejected with their index (1-based) as line.

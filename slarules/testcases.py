@@ -52,23 +52,36 @@ def run_file(path: Path, contract: m.Contract | None = None) -> list[Outcome]:
         where = doc.locate(("cases", i))
         as_of_text = case.get("as_of") or data.get("as_of")
         if as_of_text is None:
-            raise RulesInvalid([RuleError(where, "no as_of for this case (set it on the case or the file)")])
+            raise RulesInvalid(
+                [RuleError(where, "no as_of for this case (set it on the case or the file)")]
+            )
         as_of = _time(as_of_text, contract, where)
         records = [{"case": case["name"], **event} for event in case["events"]]
         report = audit_records(contract, records, as_of, source=f"{path}#{case['name']}")
         failures = [f"record {r.line}: rejected: {r.reason}" for r in report.rejected]
         for j, expect in enumerate(case["expect"]):
-            failures.extend(_check(contract, report, case["name"], expect, doc.locate(("cases", i, "expect", j))))
+            failures.extend(
+                _check(
+                    contract, report, case["name"], expect, doc.locate(("cases", i, "expect", j))
+                )
+            )
         outcomes.append(Outcome(str(path), where.line, case["name"], tuple(failures)))
     return outcomes
 
 
-def _check(contract: m.Contract, report: Any, default_case: str, expect: dict[str, Any], where: Location) -> list[str]:
+def _check(
+    contract: m.Contract, report: Any, default_case: str, expect: dict[str, Any], where: Location
+) -> list[str]:
     case_id = str(expect.get("case", default_case))
     obligation = expect["obligation"]
     occurrence = expect.get("occurrence", 1)
-    got = [r for r in report.results if r.case == case_id and r.obligation == obligation
-           and (expect.get("period") is None or r.finding.period == expect["period"])]
+    got = [
+        r
+        for r in report.results
+        if r.case == case_id
+        and r.obligation == obligation
+        and (expect.get("period") is None or r.finding.period == expect["period"])
+    ]
     label = f"{case_id} {obligation}" + (f" #{occurrence}" if occurrence > 1 else "")
     if expect["status"] == "none":
         return [] if not got else [f"{label}: expected no result, got {got[0].status}"]
@@ -77,8 +90,10 @@ def _check(contract: m.Contract, report: Any, default_case: str, expect: dict[st
     result = got[occurrence - 1]
     failures = []
     if result.status != expect["status"]:
-        failures.append(f"{label}: expected {expect['status']}, got {result.status} "
-                        f"({result.finding.reason.en})")
+        failures.append(
+            f"{label}: expected {expect['status']}, got {result.status} "
+            f"({result.finding.reason.en})"
+        )
     if "due" in expect:
         want = _time(expect["due"], contract, where)
         if result.finding.due != want:

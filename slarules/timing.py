@@ -11,7 +11,9 @@ from .durations import Duration
 
 CLOCK_TEXT = {
     "elapsed": m.Text("7x24小时连续计时", "24x7 elapsed time"),
-    "calendar_days": m.Text("自然日 (民法典第201-203条)", "calendar days (Civil Code arts. 201-203)"),
+    "calendar_days": m.Text(
+        "自然日 (民法典第201-203条)", "calendar days (Civil Code arts. 201-203)"
+    ),
     "working_days": m.Text("工作日 (国务院节假日安排)", "working days (State Council calendar)"),
     "working_time": m.Text("工作日计时", "working-day budget"),
 }

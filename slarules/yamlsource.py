@@ -110,7 +110,8 @@ class _Builder:
                     key_node, f"duplicate key {key!r} (first at line {first[0]})", (*path, key)
                 )
                 continue
-            self.doc.key_positions[(*path, key)] = self._mark(key_node)
+            key_path: Path = (*path, key)
+            self.doc.key_positions[key_path] = self._mark(key_node)
             out[key] = self.build(value_node, (*path, key))
         self.doc.positions.pop((*path, "<key>"), None)
         return out

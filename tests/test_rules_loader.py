@@ -15,19 +15,37 @@ import slarules
 from slarules import model as m
 from slarules.cli import main
 from slarules.errors import RulesInvalid
-from slarules.loader import load_contract
-
-from slarules.loader import bundled_rules_dir
+from slarules.loader import bundled_rules_dir, load_contract
 
 RULES = bundled_rules_dir()
 
 TZ = ZoneInfo("Asia/Shanghai")
 SPEC_IDS = {
-    "remote_response", "general_response", "consult_reply", "onsite_arrival", "workaround",
-    "spare_parts", "fault_report", "escalate_l2", "escalate_l3", "escalate_l4", "status_updates",
-    "callback", "writeup", "complaint_reply", "complaint_resolution", "hotline_service_level",
-    "monthly_inspection", "inspection_notice", "inspection_confirm", "inspection_feedback",
-    "tech_exchange", "monthly_summary", "quarterly_report", "training_notice", "daily_check",
+    "remote_response",
+    "general_response",
+    "consult_reply",
+    "onsite_arrival",
+    "workaround",
+    "spare_parts",
+    "fault_report",
+    "escalate_l2",
+    "escalate_l3",
+    "escalate_l4",
+    "status_updates",
+    "callback",
+    "writeup",
+    "complaint_reply",
+    "complaint_resolution",
+    "hotline_service_level",
+    "monthly_inspection",
+    "inspection_notice",
+    "inspection_confirm",
+    "inspection_feedback",
+    "tech_exchange",
+    "monthly_summary",
+    "quarterly_report",
+    "training_notice",
+    "daily_check",
     "severity_mismatch",
 }
 
@@ -87,7 +105,10 @@ def test_sites_registry_has_the_14_cities_by_chinese_name_and_pinyin(contract: m
 def test_classification_follows_the_boundary_words(contract: m.Contract) -> None:
     h = timedelta(hours=1)
     assert contract.classify(outage_duration=24 * h, affected_users_pct=30).id == "major"  # type: ignore[union-attr]
-    assert contract.classify(outage_duration=24 * h + timedelta(seconds=1), affected_users_pct=30).id == "critical"  # type: ignore[union-attr]
+    assert (
+        contract.classify(outage_duration=24 * h + timedelta(seconds=1), affected_users_pct=30).id
+        == "critical"
+    )  # type: ignore[union-attr]
     assert contract.classify(outage_duration=25 * h, affected_users_pct=29.9).id == "serious"  # type: ignore[union-attr]
     assert contract.classify(outage_duration=2 * h, affected_users_pct=90).id == "serious"  # type: ignore[union-attr]
     assert contract.classify(outage_duration=timedelta(0)).id == "minor"  # type: ignore[union-attr]
@@ -95,8 +116,14 @@ def test_classification_follows_the_boundary_words(contract: m.Contract) -> None
 
 
 def test_readings_are_named_settings_with_clauses(contract: m.Contract) -> None:
-    for name in ("working_day_budget", "workaround_start", "solved_means", "minor_response_conflict",
-                 "severity_overlap", "reclassification"):
+    for name in (
+        "working_day_budget",
+        "workaround_start",
+        "solved_means",
+        "minor_response_conflict",
+        "severity_overlap",
+        "reclassification",
+    ):
         reading = contract.readings[name]
         assert reading.value and reading.clause
 
@@ -125,7 +152,9 @@ def test_validate_lists_the_contracts_real_gaps() -> None:
 def test_schema_command_prints_each_kind() -> None:
     runner = CliRunner()
     names = runner.invoke(main, ["schema"]).output.split()
-    assert {"severity", "obligations", "sites", "calendar", "contract", "events", "devices"} <= set(names)
+    assert {"severity", "obligations", "sites", "calendar", "contract", "events", "devices"} <= set(
+        names
+    )
     for name in names:
         out = runner.invoke(main, ["schema", name])
         assert out.exit_code == 0
@@ -140,18 +169,30 @@ def test_changing_a_number_in_yaml_changes_the_contract(rules_copy: Path) -> Non
     edit(rules_copy, "response_times.yaml", "serious: 10 min", "serious: 15 min")
     contract = slarules.load(rules_copy)
     start = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
-    assert contract.due("remote_response", start, severity="严重").due == start + timedelta(minutes=15)
-    assert slarules.load().due("remote_response", start, severity="严重").due == start + timedelta(minutes=10)
+    assert contract.due("remote_response", start, severity="严重").due == start + timedelta(
+        minutes=15
+    )
+    assert slarules.load().due("remote_response", start, severity="严重").due == start + timedelta(
+        minutes=10
+    )
 
 
 def test_values_keyed_by_date_of_effect(rules_copy: Path) -> None:
-    edit(rules_copy, "response_times.yaml", "serious: 10 min",
-         'serious: [{from: "2019-01-01", value: 10 min}, {from: "2026-07-01", value: 15 min}]')
+    edit(
+        rules_copy,
+        "response_times.yaml",
+        "serious: 10 min",
+        'serious: [{from: "2019-01-01", value: 10 min}, {from: "2026-07-01", value: 15 min}]',
+    )
     contract = slarules.load(rules_copy)
     before = datetime(2026, 6, 30, 23, 59, tzinfo=TZ)
     after = datetime(2026, 7, 1, 0, 0, tzinfo=TZ)
-    assert contract.due("remote_response", before, severity="serious").due == before + timedelta(minutes=10)
-    assert contract.due("remote_response", after, severity="serious").due == after + timedelta(minutes=15)
+    assert contract.due("remote_response", before, severity="serious").due == before + timedelta(
+        minutes=10
+    )
+    assert contract.due("remote_response", after, severity="serious").due == after + timedelta(
+        minutes=15
+    )
 
 
 # ---------------------------------------------------------------- every error kind
@@ -159,31 +200,98 @@ def test_values_keyed_by_date_of_effect(rules_copy: Path) -> None:
 
 BROKEN = [
     ("syntax", "severity.yaml", "  - id: major\n", "  - id: [major\n", "YAML syntax error"),
-    ("duplicate key", "severity.yaml", "    zh: 重大\n", "    zh: 重大\n    zh: 重大\n", "duplicate key 'zh'"),
-    ("unknown key", "response_times.yaml", "    stop: responded\n", "    stop: responded\n    budjet: 5 min\n",
-     "did you mean 'budget'"),
+    (
+        "duplicate key",
+        "severity.yaml",
+        "    zh: 重大\n",
+        "    zh: 重大\n    zh: 重大\n",
+        "duplicate key 'zh'",
+    ),
+    (
+        "unknown key",
+        "response_times.yaml",
+        "    stop: responded\n",
+        "    stop: responded\n    budjet: 5 min\n",
+        "did you mean 'budget'",
+    ),
     ("wrong type", "sites.yaml", "distance_km: 397}", "distance_km: far}", "expected number"),
-    ("bad duration", "response_times.yaml", "serious: 10 min", "serious: 10 m", "minutes are 'min'"),
-    ("bad date", "response_times.yaml", "serious: 10 min",
-     'serious: [{from: "2026-02-30", value: 10 min}]', "no such day"),
-    ("unknown severity", "response_times.yaml", "major: 5 min, serious", "majr: 5 min, serious",
-     "unknown severity 'majr' (did you mean 'major'?)"),
-    ("unknown site", "sites.yaml", "sites: [shenyang]}", "sites: [shenyan]}", "unknown site 'shenyan'"),
-    ("unknown event", "response_times.yaml", "stop: onsite_arrived", "stop: onsite_arived",
-     "unknown event 'onsite_arived' (did you mean 'onsite_arrived'?)"),
-    ("unknown obligation", "response_times.yaml", "obligation: remote_response", "obligation: remote_respons",
-     "unknown obligation 'remote_respons'"),
-    ("unknown band", "response_times.yaml", "within_300km: 3 h", "within_30km: 3 h", "unknown band"),
-    ("unknown pause", "response_times.yaml", "pauses: [customer_approval]", "pauses: [customer_aproval]",
-     "unknown pause"),
-    ("unknown reading", "response_times.yaml", "{reading: workaround_start}", "{reading: workaround_begin}",
-     "unknown reading"),
+    (
+        "bad duration",
+        "response_times.yaml",
+        "serious: 10 min",
+        "serious: 10 m",
+        "minutes are 'min'",
+    ),
+    (
+        "bad date",
+        "response_times.yaml",
+        "serious: 10 min",
+        'serious: [{from: "2026-02-30", value: 10 min}]',
+        "no such day",
+    ),
+    (
+        "unknown severity",
+        "response_times.yaml",
+        "major: 5 min, serious",
+        "majr: 5 min, serious",
+        "unknown severity 'majr' (did you mean 'major'?)",
+    ),
+    (
+        "unknown site",
+        "sites.yaml",
+        "sites: [shenyang]}",
+        "sites: [shenyan]}",
+        "unknown site 'shenyan'",
+    ),
+    (
+        "unknown event",
+        "response_times.yaml",
+        "stop: onsite_arrived",
+        "stop: onsite_arived",
+        "unknown event 'onsite_arived' (did you mean 'onsite_arrived'?)",
+    ),
+    (
+        "unknown obligation",
+        "response_times.yaml",
+        "obligation: remote_response",
+        "obligation: remote_respons",
+        "unknown obligation 'remote_respons'",
+    ),
+    (
+        "unknown band",
+        "response_times.yaml",
+        "within_300km: 3 h",
+        "within_30km: 3 h",
+        "unknown band",
+    ),
+    (
+        "unknown pause",
+        "response_times.yaml",
+        "pauses: [customer_approval]",
+        "pauses: [customer_aproval]",
+        "unknown pause",
+    ),
+    (
+        "unknown reading",
+        "response_times.yaml",
+        "{reading: workaround_start}",
+        "{reading: workaround_begin}",
+        "unknown reading",
+    ),
     ("unit for clock", "reports.yaml", "budget: 2 d", "budget: 48 h", "counts in d"),
-    ("bad kind", "hotline.yaml", "kind: Obligations", "kind: Obligation", "did you mean 'Obligations'"),
+    (
+        "bad kind",
+        "hotline.yaml",
+        "kind: Obligations",
+        "kind: Obligation",
+        "did you mean 'Obligations'",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("what", "file", "old", "new", "message"), BROKEN, ids=[b[0] for b in BROKEN])
+@pytest.mark.parametrize(
+    ("what", "file", "old", "new", "message"), BROKEN, ids=[b[0] for b in BROKEN]
+)
 def test_broken_rules_are_refused_at_their_line(
     rules_copy: Path, what: str, file: str, old: str, new: str, message: str
 ) -> None:
@@ -229,7 +337,11 @@ def test_invalid_utf8_points_at_the_line(rules_copy: Path) -> None:
 
 
 def test_alias_bomb_is_refused_quickly(rules_copy: Path) -> None:
-    lines = ["apiVersion: slarules/v1", "kind: Devices", 'a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines = [
+        "apiVersion: slarules/v1",
+        "kind: Devices",
+        'a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]',
+    ]
     for i in range(1, 9):
         refs = ",".join([f"*a{i - 1}"] * 10)
         lines.append(f"a{i}: &a{i} [{refs}]")

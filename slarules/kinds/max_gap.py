@@ -26,25 +26,76 @@ def evaluate(ctx: Context, ob: m.MaxGap, case: Case) -> list[Finding]:
     until_event = case.first(ob.until, after=start)
     end = until_event.at if until_event is not None else None
     updates = sorted(
-        e.at for name in ob.updates for e in case.all(name) if e.at > start and (end is None or e.at <= end)
+        e.at
+        for name in ob.updates
+        for e in case.all(name)
+        if e.at > start and (end is None or e.at <= end)
     )
-    steps: list[Step] = [Step(m.Text(f"起点: {start_event.name} {fmt(start, tz)}; 间隔上限 {interval}",
-                                     f"start: {start_event.name} at {fmt(start, tz)}; at most {interval} between updates"), start)]
+    steps: list[Step] = [
+        Step(
+            m.Text(
+                f"起点: {start_event.name} {fmt(start, tz)}; 间隔上限 {interval}",
+                f"start: {start_event.name} at {fmt(start, tz)}; at most {interval} between updates",
+            ),
+            start,
+        )
+    ]
     previous = start
     what = m.Text("更新处理状态", "status update")
     for at in updates:
         due = previous + step
         if at > due:
-            return [finding_for(ctx, start=previous, due=due, done=at, what=what, clock="elapsed",
-                                budget=interval, source=m.Text("", ""), steps=tuple(steps))]
+            return [
+                finding_for(
+                    ctx,
+                    start=previous,
+                    due=due,
+                    done=at,
+                    what=what,
+                    clock="elapsed",
+                    budget=interval,
+                    source=m.Text("", ""),
+                    steps=tuple(steps),
+                )
+            ]
         steps.append(Step(m.Text(f"状态更新 {fmt(at, tz)}", f"update at {fmt(at, tz)}"), at))
         previous = at
     due = previous + step
     if end is not None:
-        steps.append(Step(m.Text(f"结束: {ob.until} {fmt(end, tz)}", f"closed by {ob.until} at {fmt(end, tz)}"), end))
+        steps.append(
+            Step(
+                m.Text(
+                    f"结束: {ob.until} {fmt(end, tz)}", f"closed by {ob.until} at {fmt(end, tz)}"
+                ),
+                end,
+            )
+        )
         if end <= due:
-            return [Finding("met", m.Text(f"共 {len(updates)} 次更新, 间隔均未超过 {interval}",
-                                          f"{len(updates)} update(s), no gap over {interval}"),
-                            start, due, end, "elapsed", str(interval), tuple(steps))]
-    return [finding_for(ctx, start=previous, due=due, done=None if end is None or end > due else end,
-                        what=what, clock="elapsed", budget=interval, source=m.Text("", ""), steps=tuple(steps))]
+            return [
+                Finding(
+                    "met",
+                    m.Text(
+                        f"共 {len(updates)} 次更新, 间隔均未超过 {interval}",
+                        f"{len(updates)} update(s), no gap over {interval}",
+                    ),
+                    start,
+                    due,
+                    end,
+                    "elapsed",
+                    str(interval),
+                    tuple(steps),
+                )
+            ]
+    return [
+        finding_for(
+            ctx,
+            start=previous,
+            due=due,
+            done=None if end is None or end > due else end,
+            what=what,
+            clock="elapsed",
+            budget=interval,
+            source=m.Text("", ""),
+            steps=tuple(steps),
+        )
+    ]

@@ -6,7 +6,7 @@ Each yields ``(source, line, record)`` where record is a plain mapping, or a
 
 from __future__ import annotations
 
-import codecs
+import io
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -25,8 +25,7 @@ class LogError(Exception):
 
 def _open_text(path: str, encoding: str | None) -> IO[str]:
     if path == "-":
-        stream = sys.stdin.buffer
-        return codecs.getreader(encoding or "utf-8-sig")(stream, errors="strict")  # type: ignore[return-value]
+        return io.TextIOWrapper(sys.stdin.buffer, encoding=encoding or "utf-8-sig", newline="")
     try:
         return open(path, encoding=encoding or "utf-8-sig", errors="strict", newline="")
     except FileNotFoundError:
@@ -46,8 +45,14 @@ def read_log(path: str, encoding: str | None = None, fmt: str | None = None) -> 
         else:
             yield from read_jsonl(stream, source)
     except UnicodeDecodeError as exc:
-        hint = " (exported from Excel or a Chinese Windows system? try --encoding gbk)" if not encoding else ""
-        raise LogError(f"{source}: cannot decode as {encoding or 'UTF-8'}: {exc.reason}{hint}") from None
+        hint = (
+            " (exported from Excel or a Chinese Windows system? try --encoding gbk)"
+            if not encoding
+            else ""
+        )
+        raise LogError(
+            f"{source}: cannot decode as {encoding or 'UTF-8'}: {exc.reason}{hint}"
+        ) from None
     finally:
         if path != "-":
             stream.close()

@@ -9,7 +9,9 @@ from typing import IO, Any
 from ..events import Rejection
 
 
-def read_csv(stream: IO[str], source: str) -> Iterator[tuple[str, int, Mapping[str, Any] | Rejection]]:
+def read_csv(
+    stream: IO[str], source: str
+) -> Iterator[tuple[str, int, Mapping[str, Any] | Rejection]]:
     sample = stream.read(4096)
     if not sample:
         return
@@ -27,9 +29,13 @@ def read_csv(stream: IO[str], source: str) -> Iterator[tuple[str, int, Mapping[s
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
-            yield source, number, Rejection(source, number, f"{len(row)} cells but the header has {len(header)}")
+            yield (
+                source,
+                number,
+                Rejection(source, number, f"{len(row)} cells but the header has {len(header)}"),
+            )
             continue
-        yield source, number, {k: v for k, v in zip(header, row) if v.strip()}
+        yield source, number, {k: v for k, v in zip(header, row, strict=False) if v.strip()}
 
 
 class _Chain:

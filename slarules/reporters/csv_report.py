@@ -10,8 +10,21 @@ from ..model import Contract
 from . import reporter
 from .rows import result_dict
 
-COLUMNS = ("case", "obligation", "clause", "status", "start", "due", "done", "late_by_seconds",
-           "margin_seconds", "occurrence", "period", "title", "reason")
+COLUMNS = (
+    "case",
+    "obligation",
+    "clause",
+    "status",
+    "start",
+    "due",
+    "done",
+    "late_by_seconds",
+    "margin_seconds",
+    "occurrence",
+    "period",
+    "title",
+    "reason",
+)
 
 
 @reporter("csv")

@@ -12,7 +12,9 @@ from .rows import local, status_label
 
 def render(report: AuditReport, contract: Contract, lang: str, out: IO[str]) -> None:
     cases = sorted({r.case for r in report.results})
-    out.write(f"{'案件' if lang == 'zh' else 'case'} {', '.join(cases)} — as of 截至 {local(report.as_of, contract)}\n")
+    out.write(
+        f"{'案件' if lang == 'zh' else 'case'} {', '.join(cases)} — as of 截至 {local(report.as_of, contract)}\n"
+    )
     for r in report.results:
         f = r.finding
         occurrence = f" #{r.occurrence}" if r.occurrence > 1 else ""
@@ -24,5 +26,5 @@ def render(report: AuditReport, contract: Contract, lang: str, out: IO[str]) -> 
         out.write(f"  ⇒ {status_label(r.status, lang)}: {f.reason.pick(lang)}\n")
         margin = r.margin
         if margin is not None and r.status in ("met", "breached", "pending"):
-            label = ("余量" if lang == "zh" else "margin")
+            label = "余量" if lang == "zh" else "margin"
             out.write(f"    {label}: {words(margin, lang)}\n")

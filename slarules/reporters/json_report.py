@@ -17,7 +17,9 @@ def render(report: AuditReport, contract: Contract, lang: str, out: IO[str]) -> 
         "as_of": iso(report.as_of),
         "contract": contract.id,
         "records": {"read": report.read, "used": report.used, "rejected": len(report.rejected)},
-        "rejected": [{"line": r.line, "source": r.source, "reason": r.reason} for r in report.rejected],
+        "rejected": [
+            {"line": r.line, "source": r.source, "reason": r.reason} for r in report.rejected
+        ],
         "results": [result_dict(r) for r in report.results],
         "summary": report.summary(),
     }

@@ -69,7 +69,11 @@ def summary_rows(report: AuditReport) -> list[list[Any]]:
 
 def records_line(report: AuditReport, lang: str) -> str:
     if lang == "zh":
-        return (f"记录: 读取 {report.read} = 使用 {report.used} + 拒绝 {len(report.rejected)}"
-                f" (records read = used + rejected)")
-    return (f"records: read {report.read} = used {report.used} + rejected {len(report.rejected)}"
-            f" (读取 = 使用 + 拒绝)")
+        return (
+            f"记录: 读取 {report.read} = 使用 {report.used} + 拒绝 {len(report.rejected)}"
+            f" (records read = used + rejected)"
+        )
+    return (
+        f"records: read {report.read} = used {report.used} + rejected {len(report.rejected)}"
+        f" (读取 = 使用 + 拒绝)"
+    )

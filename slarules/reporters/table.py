@@ -12,22 +12,50 @@ from ..results import STATUS_TEXT, STATUSES
 from . import reporter
 from .rows import hours_minutes, local, records_line, status_label, summary_rows
 
-HEADERS = ("案件 Case", "义务 Obligation", "条款 Clause", "状态 Status", "到期 Due",
-           "完成 Done", "超时 Late by", "说明 Reason")
+HEADERS = (
+    "案件 Case",
+    "义务 Obligation",
+    "条款 Clause",
+    "状态 Status",
+    "到期 Due",
+    "完成 Done",
+    "超时 Late by",
+    "说明 Reason",
+)
 
 
 def _render(report: AuditReport, contract: Contract, lang: str, out: IO[str], fmt: str) -> None:
     rows = []
     for r in report.results:
         f = r.finding
-        rows.append([r.case, f"{r.obligation}\n{r.title.pick(lang)}" if fmt != "github" else r.obligation,
-                     r.clause, status_label(r.status, lang), local(f.due, contract),
-                     local(f.done, contract), hours_minutes(r.late_by), f.reason.pick(lang)])
+        rows.append(
+            [
+                r.case,
+                f"{r.obligation}\n{r.title.pick(lang)}" if fmt != "github" else r.obligation,
+                r.clause,
+                status_label(r.status, lang),
+                local(f.due, contract),
+                local(f.done, contract),
+                hours_minutes(r.late_by),
+                f.reason.pick(lang),
+            ]
+        )
     if rows:
-        out.write(tabulate(rows, headers=HEADERS, tablefmt=fmt, maxcolwidths=[None, 24, 12, None, None, None, None, 48] if fmt != "github" else None))
+        out.write(
+            tabulate(
+                rows,
+                headers=HEADERS,
+                tablefmt=fmt,
+                maxcolwidths=[None, 24, 12, None, None, None, None, 48]
+                if fmt != "github"
+                else None,
+            )
+        )
         out.write("\n\n")
     status_headers = [f"{STATUS_TEXT[s].zh} {STATUS_TEXT[s].en}" for s in STATUSES]
-    out.write(tabulate(summary_rows(report), headers=["义务 Obligation", *status_headers], tablefmt=fmt))
+    out.write(
+        tabulate(summary_rows(report), headers=["义务 Obligation", *status_headers], tablefmt=fmt)
+    )
     out.write("\n\n" + records_line(report, lang) + "\n")
     if report.rejected:
         out.write("\n")

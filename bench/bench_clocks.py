@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""How fast the clocks are: calls per second, next to a bare stdlib loop doing the same sum.
+
+    python bench/bench_clocks.py [--n 300000]
+
+Each row times one clock's ``due`` over a list of varied start instants (Asia/Shanghai, within
+the calendar's years), and a loop that does the same arithmetic inline with no checks: ``start
++ budget``, or a ``bisect`` on a prebuilt list of working-day ordinals. "ratio" is how many times
+slower the clock is than its bare loop. Targets: working-day deadlines >= 200,000/s, 24x7 ones
+>= 1,000,000/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from bisect import bisect_right
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from slarules.calendar import WorkCalendar  # noqa: E402
+from slarules.clocks import (  # noqa: E402
+    MODES,
+    CalendarDayClock,
+    ElapsedClock,
+    WorkingDayClock,
+    WorkingTimeClock,
+)
+
+TZ = ZoneInfo("Asia/Shanghai")
+DAY = timedelta(days=1)
+
+
+def load_calendar() -> WorkCalendar:
+    doc = yaml.safe_load((ROOT / "rules" / "calendar.yaml").read_text(encoding="utf-8"))
+
+    def day(v: Any) -> date:
+        return v if isinstance(v, date) else date.fromisoformat(str(v))
+
+    years = doc["years"].values()
+    return WorkCalendar(
+        first_year=doc["covers"]["from"],
+        last_year=doc["covers"]["to"],
+        rest_days=frozenset(day(v) for y in years for v in y["rest_days"]),
+        workdays=frozenset(day(v) for y in years for v in y["workdays"]),
+    )
+
+
+def rate(fn: Callable[[], None], n: int, repeat: int = 3) -> float:
+    """Best of ``repeat`` runs, in calls per second."""
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return n / best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=300_000, help="calls per row")
+    n = parser.parse_args(argv).n
+
+    cal = load_calendar()
+    # Varied starts over 2019-2025 (budgets never run past the calendar), minutes apart.
+    base = datetime(2019, 1, 2, 9, 0, tzinfo=TZ)
+    step = timedelta(minutes=37)
+    starts = [base + (i % 90_000) * step for i in range(n)]
+    budget = timedelta(hours=24)
+    # Two pauses (1 h and 2 h) inside each start's 24 h window.
+    paused = [[(s + timedelta(hours=1), s + timedelta(hours=2)),
+               (s + timedelta(hours=3), s + timedelta(hours=5))] for s in starts[: n // 10]]  # fmt: skip
+
+    elapsed = ElapsedClock()
+    days = CalendarDayClock(cal, TZ)
+    wdays = WorkingDayClock(cal, TZ)
+    wtime = {mode: WorkingTimeClock(cal, TZ, mode) for mode in MODES}
+    ords = list(cal._ords)
+    work = set(ords)
+
+    def bare_add() -> None:
+        for s in starts:
+            s + budget
+
+    def bare_add_pauses() -> None:
+        for s, ps in zip(starts, paused, strict=False):
+            due = s + budget
+            for b, e in ps:
+                if b < due:
+                    due += e - b
+
+    def bare_days() -> None:  # local date + n, rest-day check, midnight
+        for s in starts:
+            o = s.toordinal() + 2
+            if o not in work:
+                o = ords[bisect_right(ords, o)]
+            d = date.fromordinal(o + 1)
+            datetime(d.year, d.month, d.day, tzinfo=TZ)
+
+    def bare_working_days() -> None:  # bisect to the n-th working day, midnight after it
+        for s in starts:
+            d = date.fromordinal(ords[bisect_right(ords, s.toordinal()) + 4] + 1)
+            datetime(d.year, d.month, d.day, tzinfo=TZ)
+
+    def bare_same_time() -> None:
+        for s in starts:
+            o = s.toordinal()
+            s + (ords[bisect_right(ords, o)] - o) * DAY
+
+    def timed(call: Callable[[datetime], object]) -> Callable[[], None]:
+        def run() -> None:
+            for s in starts:
+                call(s)
+
+        return run
+
+    def timed_paused(call: Callable[[datetime, Any], object]) -> Callable[[], None]:
+        def run() -> None:
+            for s, ps in zip(starts, paused, strict=False):
+                call(s, ps)
+
+        return run
+
+    rows: list[tuple[str, int, Callable[[], None], Callable[[], None]]] = [
+        ("ElapsedClock.due (no pauses)", n, timed(lambda s: elapsed.due(s, budget)), bare_add),
+        (
+            "ElapsedClock.due (2 pauses)",
+            len(paused),
+            timed_paused(lambda s, p: elapsed.due(s, budget, p)),
+            bare_add_pauses,
+        ),
+        ("CalendarDayClock.due (2 days)", n, timed(lambda s: days.due(s, 2)), bare_days),
+        ("WorkingDayClock.due (5 wd)", n, timed(lambda s: wdays.due(s, 5)), bare_working_days),
+    ]
+    bare_for_mode = {
+        "next_working_day_same_time": bare_same_time,
+        "end_of_nth_working_day": bare_working_days,
+        "working_hours_24": bare_same_time,
+    }
+    for mode, clock in wtime.items():
+        k = 5 if mode == "end_of_nth_working_day" else 1
+        rows.append(
+            (f"WorkingTimeClock.due {mode}", n, timed(lambda s, c=clock, k=k: c.due(s, k)),
+             bare_for_mode[mode])
+        )  # fmt: skip
+    rows.append(
+        (
+            "WorkingDayClock.due (5 wd, 2 pauses)",
+            len(paused),
+            timed_paused(lambda s, p: wdays.due(s, 5, p)),
+            bare_add_pauses,
+        )
+    )
+
+    print(f"{'clock':45s} {'calls/s':>12s} {'bare loop/s':>12s} {'ratio':>6s}")
+    print("-" * 78)
+    for name, count, fn, bare in rows:
+        got, ref = rate(fn, count), rate(bare, count)
+        print(f"{name:45s} {got:12,.0f} {ref:12,.0f} {ref / got:6.2f}")
+    print(f"\n{n:,} starts per row ({len(paused):,} for the paused rows), best of 3; Python "
+          f"{sys.version.split()[0]}.")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
