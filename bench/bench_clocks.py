@@ -17,7 +17,7 @@ import sys
 import time
 from bisect import bisect_right
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,6 +54,10 @@ def load_calendar() -> WorkCalendar:
         rest_days=frozenset(day(v) for y in years for v in y["rest_days"]),
         workdays=frozenset(day(v) for y in years for v in y["workdays"]),
     )
+
+
+def add(s: datetime, b: timedelta) -> datetime:
+    return s + b
 
 
 def rate(fn: Callable[[], None], n: int, repeat: int = 3) -> float:
@@ -131,8 +135,32 @@ def main(argv: list[str] | None = None) -> int:
 
         return run
 
+    fixed = [s.astimezone(timezone(timedelta(hours=8))) for s in starts]
+
+    def bare_dst_safe() -> None:  # the sum checked for an offset change, as the clock does
+        for s in starts:
+            e = s + budget
+            if e.utcoffset() != s.utcoffset():
+                raise AssertionError
+
+    def bare_call() -> None:  # the floor for any clock: one Python call doing the sum
+        for s in starts:
+            add(s, budget)
+
+    def fixed_offset() -> None:
+        for s in fixed:
+            elapsed.due(s, budget)
+
     rows: list[tuple[str, int, Callable[[], None], Callable[[], None]]] = [
         ("ElapsedClock.due (no pauses)", n, timed(lambda s: elapsed.due(s, budget)), bare_add),
+        ("  same, vs a bare function call", n, timed(lambda s: elapsed.due(s, budget)), bare_call),
+        (
+            "  same, vs an inline DST-safe sum",
+            n,
+            timed(lambda s: elapsed.due(s, budget)),
+            bare_dst_safe,
+        ),
+        ("  same, start at a fixed +08:00 offset", n, fixed_offset, bare_add),
         (
             "ElapsedClock.due (2 pauses)",
             len(paused),

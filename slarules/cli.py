@@ -218,21 +218,16 @@ def due(
     for name in obligations:
         if name not in known:
             _fail(f"unknown obligation {name!r}")
-    chosen = []
-    for ob in contract.obligations:
-        if not hasattr(ob, "budget"):
-            continue
-        if obligations:
-            if ob.id in obligations:
-                chosen.append(ob)
-        elif getattr(ob, "start", None) == (event or "reported"):
-            chosen.append(ob)
-    if obligations:
-        for name in obligations:
-            if name not in {ob.id for ob in chosen}:
-                _fail(
-                    f"{name} has no single deadline (it is a {contract.obligation(name).type} duty)"
-                )
+    # Without OBLIGATIONs: every clock with a budget, or those that --event starts.
+    chosen = [
+        ob
+        for ob in contract.obligations
+        if hasattr(ob, "budget")
+        and (ob.id in obligations if obligations else event in (None, getattr(ob, "start", None)))
+    ]
+    for name in obligations:
+        if name not in {ob.id for ob in chosen}:
+            _fail(f"{name} has no single deadline (it is a {contract.obligation(name).type} duty)")
     try:
         deadlines = [
             due_for(contract, ob.id, at, severity=severity, site=site, distance_km=distance_km)
@@ -269,31 +264,28 @@ def due(
         return
     rows = []
     for d in deadlines:
+        basis = d.not_applicable.pick(lang) if d.not_applicable else d.source.pick(lang)
         rows.append(
             [
-                d.obligation + "\n" + d.title.pick(lang),
+                f"{d.obligation} {d.title.pick(lang)}",
                 d.clause,
-                d.budget or "-",
-                CLOCK_TEXT[d.clock].pick(lang),
+                d.start_event,
                 local(d.due, contract) if d.due else "不适用 n/a",
-                (d.not_applicable.pick(lang) if d.not_applicable else d.source.pick(lang)),
+                f"{d.budget}, {CLOCK_TEXT[d.clock].pick(lang)}" if d.budget else "",
+                basis,
             ]
         )
-    click.echo(f"start 起点: {local(at, contract)} ({contract.tz.key})")
+    click.echo(f"start 起点: {local(at, contract)} ({contract.tz.key})\n")
+    headers = [
+        "义务 Obligation",
+        "条款 Clause",
+        "起点 Starts at",
+        "到期 Due",
+        "时限 Budget",
+        "依据 Basis",
+    ]
     click.echo(
-        tabulate(
-            rows,
-            headers=[
-                "义务 Obligation",
-                "条款 Clause",
-                "时限 Budget",
-                "计时 Clock",
-                "到期 Due",
-                "依据 Basis",
-            ],
-            tablefmt="simple_grid",
-            maxcolwidths=[28, 14, 8, 20, 22, 40],
-        )
+        tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=[34, 12, 18, 22, 30, 36])
     )
 
 

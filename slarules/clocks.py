@@ -128,9 +128,12 @@ class ElapsedClock:
         """
         if not pauses:
             end = start + budget
+            if type(start.tzinfo) is timezone:  # a fixed offset, as parsed from ISO 8601
+                return end
             off = end.utcoffset()
             # Aware "+" is wall-clock arithmetic; it is the exact instant when the UTC offset
-            # is the same at both ends, which is every case in a zone without DST.
+            # is the same at both ends, which is every case in a zone without DST. (In the
+            # spring-forward gap the result keeps the old offset: the right instant still.)
             if off is not None and off == start.utcoffset():
                 return end
             return (_utc(start) + budget).astimezone(start.tzinfo)
@@ -454,11 +457,12 @@ class WorkingTimeClock(_LocalClock):
         local = self._local(start)
         o = local.toordinal()
         cal = self.calendar
-        covered = cal._lo <= o <= cal._hi
         if mode == "working_hours_24":
             if n == 0:
                 return local
-            if not pauses and covered and o in cal._work and local.time() != _MIDNIGHT:
+            # Fast path: from a working day (but not its 00:00, which is the previous day's
+            # end), n working days later at the same wall time.
+            if not pauses and o in cal._work and local.time() != _MIDNIGHT:
                 i = bisect_right(cal._ords, o) + n - 1
                 if i < len(cal._ords):
                     return local + (cal._ords[i] - o) * DAY
@@ -469,7 +473,7 @@ class WorkingTimeClock(_LocalClock):
                 p_end = self._extend(p_end, origin, self._wall_pauses(pauses, as_of, start))
             return self._aware(self._at(p_end))
         # next_working_day_same_time
-        if not pauses and covered and o in cal._work:
+        if not pauses and o in cal._work:  # only covered days are in _work
             i = bisect_right(cal._ords, o) + n - 1
             if i < len(cal._ords):
                 return local + (cal._ords[i] - o) * DAY

@@ -136,6 +136,7 @@ class Deadline:
     clause: str
     title: m.Text
     start: datetime
+    start_event: str
     due: datetime | None
     clock: str
     budget: str
@@ -171,21 +172,33 @@ def due_for(
         facts["site"] = found.id
     if distance_km is not None:
         facts["distance_km"] = float(distance_km)
+    start_event = str(getattr(ob, "start", ""))
     report = Event("-", "reported", start, facts)
     case = Case.of("-", [report])
     engine = Engine(contract, start)
     pick = pick_budget(engine.ctx, case, budget, start, getattr(ob, "applies_severity", ()))
     if pick.duration is None:
         return Deadline(
-            ob.id,
-            ob.clause,
-            ob.title,
-            start,
-            None,
-            clock,
-            "",
-            pick.source,
-            pick.not_applicable or m.Text("不适用", "not applicable"),
+            obligation=ob.id,
+            clause=ob.clause,
+            title=ob.title,
+            start=start,
+            start_event=start_event,
+            due=None,
+            clock=clock,
+            budget="",
+            source=pick.source,
+            not_applicable=pick.not_applicable or m.Text("不适用", "not applicable"),
         )
     due = engine.clocks.due(clock, start, pick.duration)
-    return Deadline(ob.id, ob.clause, ob.title, start, due, clock, str(pick.duration), pick.source)
+    return Deadline(
+        obligation=ob.id,
+        clause=ob.clause,
+        title=ob.title,
+        start=start,
+        start_event=start_event,
+        due=due,
+        clock=clock,
+        budget=str(pick.duration),
+        source=pick.source,
+    )

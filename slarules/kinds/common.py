@@ -83,6 +83,12 @@ def pick_budget(
     contract = ctx.contract
     level_id, why = severity_for(ctx, case, start)
     label = level_label(contract, level_id)
+    if applies and level_id is None:
+        return BudgetPick(
+            None,
+            m.Text("", ""),
+            m.Text("未给出故障级别 (无申告记录)", "no severity known (no report with a severity)"),
+        )
     if applies and level_id not in applies:
         return BudgetPick(
             None,
@@ -96,6 +102,14 @@ def pick_budget(
         found, cell = budget.lookup(None)
         source = m.Text("固定时限", "a single term")
     elif budget.by == "severity":
+        if level_id is None:
+            return BudgetPick(
+                None,
+                m.Text("", ""),
+                m.Text(
+                    "未给出故障级别 (无申告记录)", "no severity known (no report with a severity)"
+                ),
+            )
         found, cell = budget.lookup(level_id)
         source = m.Text(f"按级别: {label} ({why.zh})", f"by severity: {label} ({why.en})")
         if not found:
