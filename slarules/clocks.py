@@ -56,9 +56,16 @@ ZERO = timedelta(0)
 _TICK = timedelta(microseconds=1)  # the resolution of datetime: "just before" an instant
 _MIDNIGHT = time(0)
 _CACHE_LIMIT = 1 << 16  # bounds the per-clock memo of local midnights
+# timedelta(days=k) for small k, prebuilt: making a timedelta costs more than the rest of a
+# fast-path deadline.
+_SPANS = tuple(timedelta(days=k) for k in range(1024))
 
 MODES = ("next_working_day_same_time", "end_of_nth_working_day", "working_hours_24")
 PERIODS = ("day", "month", "quarter", "half", "year")
+
+
+def _span(days: int) -> timedelta:
+    return _SPANS[days] if days < 1024 else days * DAY
 
 
 def _utc(d: datetime) -> datetime:
@@ -284,7 +291,8 @@ class _LocalClock:
 class CalendarDayClock(_LocalClock):
     """Calendar days ("within N days") under the PRC Civil Code, arts. 201-203.
 
-    The start day is not counted; counting starts at 00:00 of the next local day (art. 201).
+    The start day is not counted; counting starts at 00:00 of the next local day (art. 201;
+    a start at exactly 00:00 is 24:00 of the day before, so its day counts in full).
     The period's last day is the start's local date + N; it ends at 24:00 (art. 203), and if the
     last day is a rest day (not a working day on the calendar) the period ends at 24:00 of the
     next working day (art. 203). "Within 2 days" from Fri 2026-03-06 14:00: the last day is
@@ -294,7 +302,7 @@ class CalendarDayClock(_LocalClock):
     day on. Paused time there does not count: the moment the N days run out moves later by
     each paused stretch that begins before it (pauses during the start day change nothing, as
     that day is not counted anyway). The last day is the day on which the N days then run out,
-    and arts. 203's 24:00 and rest-day rules apply to it. A pause of a few hours can so move
+    and art. 203's 24:00 and rest-day rules apply to it. A pause of a few hours can so move
     the end by a whole day, but only when it pushes the running-out moment past midnight:
     partial days of pause are never rounded up on their own.
     """
@@ -325,8 +333,7 @@ class CalendarDayClock(_LocalClock):
             last = (end - _TICK).toordinal()
         else:
             last = o0 + days
-        cal = self.calendar
-        if cal._lo <= last <= cal._hi and last in cal._work:
+        if last in self.calendar._work:  # holds covered working days only
             return self._midnight(last + 1)
         return self._midnight(self._next_working(last) + 1)
 
@@ -465,7 +472,7 @@ class WorkingTimeClock(_LocalClock):
             if not pauses and o in cal._work and local.time() != _MIDNIGHT:
                 i = bisect_right(cal._ords, o) + n - 1
                 if i < len(cal._ords):
-                    return local + (cal._ords[i] - o) * DAY
+                    return local + _span(cal._ords[i] - o)
             wall = local.replace(tzinfo=None)
             origin = self._pos(wall)
             p_end = origin + n * DAY
@@ -476,7 +483,7 @@ class WorkingTimeClock(_LocalClock):
         if not pauses and o in cal._work:  # only covered days are in _work
             i = bisect_right(cal._ords, o) + n - 1
             if i < len(cal._ords):
-                return local + (cal._ords[i] - o) * DAY
+                return local + _span(cal._ords[i] - o)
         wall = local.replace(tzinfo=None)
         if cal._is_working_ord(o):
             target, at = cal._select(cal._rank(o) + n), wall.time()
