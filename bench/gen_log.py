@@ -14,7 +14,8 @@ and ``escalated`` / ``status_updated`` / ``spare_needed`` / ``spare_arrived`` /
 
 Gaps are random but drawn so that roughly one obligation in eight is late
 (tuned against the bundled contract's terms; see ``P_LATE``). Report times are
-spread uniformly over 2019-01-01 .. 2026-12-31, all written with a ``+08:00``
+spread uniformly over 2019-01-01 .. 2026-11-30 (so every deadline, a week's
+write-up included, falls inside the calendar's covered years), all written with a ``+08:00``
 offset. By default each incident's events are consecutive and in time order,
 incidents in order of report time; ``--interleave`` sorts all events of all
 incidents by time, as a real export would be.
@@ -65,7 +66,8 @@ SECTIONS = ["times", "engineers", "impact", "process", "cause", "solution", "pre
 SECTIONS_JSON = json.dumps(SECTIONS)
 
 EPOCH = datetime(2019, 1, 1)  # local (+08:00) time zero
-SPAN = int((datetime(2027, 1, 1) - EPOCH).total_seconds())
+# Starts end a month before the calendar's last covered day: deadlines must stay inside it.
+SPAN = int((datetime(2026, 12, 1) - EPOCH).total_seconds())
 
 
 def band_seconds(km: float) -> int | None:

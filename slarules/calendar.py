@@ -7,9 +7,9 @@ outside ``weekend`` that is not a listed rest day. Dates outside the covered yea
 :class:`CalendarNotCovered`, unless ``fallback == "weekdays"``: then every day outside
 ``weekend`` (Monday to Friday by default) is a working day there.
 
-Counting follows python-holidays' conventions, with one rule for both directions: the day you
-start from is never counted, the day you land on is. See :meth:`WorkCalendar.add_working_days`
-and :meth:`WorkCalendar.working_days_between`.
+Counting has one rule for both directions, as python-holidays' ``get_nth_working_day`` does
+forwards: the day you start from is never counted, the day you land on is. See
+:meth:`WorkCalendar.add_working_days` and :meth:`WorkCalendar.working_days_between`.
 
 Internally every working day has a *rank*: ``rank(o)`` is the number of working days in
 ``[first covered day, o]`` (zero or negative before the covered years). Ranks turn every
@@ -120,8 +120,9 @@ class WorkCalendar:
     def add_working_days(self, d: date, n: int) -> date:
         """The ``n``-th working day strictly after ``d`` (``n >= 1``), or the ``|n|``-th working
         day strictly before ``d`` (``n <= -1``). ``n == 0`` returns ``d`` itself, working day or
-        not. ``d`` need not be a working day: ``add_working_days(sat, 1)`` is the next Monday
-        that is a working day, ``add_working_days(sat, -1)`` the Friday before.
+        not. ``d`` need not be a working day: ``add_working_days(sat, 1)`` is the first working
+        day after Saturday (Monday, usually), ``add_working_days(sat, -1)`` the last one before
+        it (Friday, usually).
 
         Always ``working_days_between(d, add_working_days(d, n)) == n``.
         """

@@ -18,6 +18,9 @@ class Case:
     id: str
     events: tuple[Event, ...]
     _by_name: dict[str, list[Event]] = field(default_factory=dict, repr=False, compare=False)
+    _pauses: dict[tuple[str, ...], list[Interval]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, case_id: str, events: Iterable[Event]) -> Case:
@@ -42,7 +45,8 @@ class Case:
 
     @property
     def report(self) -> Event | None:
-        return self.first("reported")
+        reports = self._by_name.get("reported")
+        return reports[0] if reports else None
 
     def declared_severity(self) -> str | None:
         report = self.report
@@ -55,6 +59,8 @@ class Case:
         ``retroactive``: the last reclassification in the case, from the report on.
         """
         changes = self.all("reclassified")
+        if not changes:
+            return self.declared_severity(), self.report
         if policy == "retroactive":
             chosen = changes[-1] if changes else None
         else:
@@ -94,12 +100,16 @@ class Case:
             out.append((open_at, None))
         return out
 
-    def pauses(self, contract: m.Contract, pause_ids: Iterable[str]) -> list[Interval]:
-        out: list[Interval] = []
-        for pid in pause_ids:
-            pause = contract.pauses[pid]
-            out.extend(self.intervals(pause.start_event, pause.end_event))
-        return out
+    def pauses(self, contract: m.Contract, pause_ids: tuple[str, ...]) -> list[Interval]:
+        """The case's pause intervals of these kinds (computed once per case)."""
+        cached = self._pauses.get(pause_ids)
+        if cached is None:
+            cached = []
+            for pid in pause_ids:
+                pause = contract.pauses[pid]
+                cached.extend(self.intervals(pause.start_event, pause.end_event))
+            self._pauses[pause_ids] = cached
+        return cached
 
     def outage_facts(self, as_of: datetime) -> tuple[dict[str, Value | None], bool]:
         """(facts, still open). Facts are empty when the log records no outage."""

@@ -298,6 +298,7 @@ class AuditOptions:
     as_of: datetime
     encoding: str | None
     only_case: str | None = None
+    explain: bool = False
 
 
 def _records(options: AuditOptions) -> Iterator[tuple[str, int, Any]]:
@@ -316,18 +317,35 @@ def _records(options: AuditOptions) -> Iterator[tuple[str, int, Any]]:
         click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
 
 
-def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
-    from .engine import AuditReport, audit_events, check_records
+def start_audit(contract: m.Contract, options: AuditOptions) -> Any:
+    """A streaming :class:`~slarules.engine.Audit` over the options' logs."""
+    from .engine import Audit
+    from .readers import last_positions
+
+    last_of = None if options.only_case else last_positions(list(options.logs), options.encoding)
+    return Audit(
+        contract, _records(options), options.as_of, last_of=last_of, explain=options.explain
+    )
+
+
+def _guarded(results: Iterator[Any]) -> Iterator[Any]:
+    """Turn the errors that can surface while reading into one-line usage errors."""
     from .readers import LogError
 
     try:
-        events, rejected, read = check_records(contract, _records(options))
-        results = tuple(audit_events(contract, events, options.as_of))
-    except LogError as exc:
+        yield from results
+    except (LogError, CalendarNotCovered) as exc:
+        sys.stdout.flush()
         _fail(str(exc))
-    except CalendarNotCovered as exc:
-        _fail(str(exc))
-    return AuditReport(options.as_of, results, read, tuple(rejected))
+
+
+def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
+    """The whole audit, every result kept (for tables and explanations)."""
+    from .engine import AuditReport
+
+    audit = start_audit(contract, options)
+    results = tuple(_guarded(iter(audit)))
+    return AuditReport(options.as_of, results, audit.read, tuple(audit.rejected))
 
 
 @main.command()
@@ -360,21 +378,19 @@ def audit(
     encoding: str | None,
 ) -> None:
     """Check every case in the LOGs (JSON Lines or CSV; - for stdin) against the contract."""
-    from dataclasses import replace
-
     from .reporters import get
 
     contract = _load(rules)
     when = _time(as_of, contract, "--as-of") or datetime.now(contract.tz)
-    report = run_audit(contract, AuditOptions(logs, when, encoding))
-    shown = report
+    audit = start_audit(contract, AuditOptions(logs, when, encoding))
+    results = _guarded(iter(audit))
     if only_breaches:
-        shown = replace(report, results=tuple(r for r in report.results if r.status == "breached"))
-    get(fmt)(shown, contract, lang, sys.stdout)
-    if fmt in ("json", "csv") and report.rejected:
-        for rejection in report.rejected:
+        results = (r for r in results if r.status == "breached")
+    get(fmt)(audit, results, contract, lang, sys.stdout)
+    if fmt in ("json", "csv") and audit.rejected:
+        for rejection in audit.rejected:
             click.echo(f"rejected: {rejection}", err=True)
-    sys.exit(_exit_status(report))
+    sys.exit(_exit_status(audit))
 
 
 def _exit_status(report: Any) -> int:
@@ -400,7 +416,7 @@ def explain(
 
     contract = _load(rules)
     when = _time(as_of, contract, "--as-of") or datetime.now(contract.tz)
-    report = run_audit(contract, AuditOptions((log,), when, encoding, only_case=case))
+    report = run_audit(contract, AuditOptions((log,), when, encoding, only_case=case, explain=True))
     if not report.results:
         _fail(f"no case {case!r} in {log} (or no obligation's clock started in it)")
     render(report, contract, lang, sys.stdout)

@@ -26,7 +26,7 @@ returns datetimes in the zone of ``start``.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import TypeAlias
@@ -467,12 +467,18 @@ class WorkingTimeClock(_LocalClock):
         if mode == "working_hours_24":
             if n == 0:
                 return local
-            # Fast path: from a working day (but not its 00:00, which is the previous day's
-            # end), n working days later at the same wall time.
-            if not pauses and o in cal._work and local.time() != _MIDNIGHT:
-                i = bisect_right(cal._ords, o) + n - 1
-                if i < len(cal._ords):
-                    return local + _span(cal._ords[i] - o)
+            if not pauses and cal._lo <= o <= cal._hi:
+                ords = cal._ords
+                if o in cal._work and local.time() != _MIDNIGHT:
+                    # From within a working day: n working days later at the same wall time.
+                    i = bisect_right(ords, o) + n - 1
+                    if i < len(ords):
+                        return local + _span(ords[i] - o)
+                else:
+                    # From a rest day or 00:00: 24:00 of the n-th working day from then.
+                    i = bisect_left(ords, o) + n - 1
+                    if i < len(ords):
+                        return self._midnight(ords[i] + 1)
             wall = local.replace(tzinfo=None)
             origin = self._pos(wall)
             p_end = origin + n * DAY
@@ -480,10 +486,16 @@ class WorkingTimeClock(_LocalClock):
                 p_end = self._extend(p_end, origin, self._wall_pauses(pauses, as_of, start))
             return self._aware(self._at(p_end))
         # next_working_day_same_time
-        if not pauses and o in cal._work:  # only covered days are in _work
-            i = bisect_right(cal._ords, o) + n - 1
-            if i < len(cal._ords):
-                return local + _span(cal._ords[i] - o)
+        if not pauses and cal._lo <= o <= cal._hi:
+            ords = cal._ords
+            if o in cal._work:
+                i = bisect_right(ords, o) + n - 1
+                if i < len(ords):
+                    return local + _span(ords[i] - o)
+            else:  # from a rest day: as if from 00:00 of the next working day
+                i = bisect_right(ords, o) + n
+                if i < len(ords):
+                    return self._midnight(ords[i])
         wall = local.replace(tzinfo=None)
         if cal._is_working_ord(o):
             target, at = cal._select(cal._rank(o) + n), wall.time()

@@ -9,7 +9,7 @@ or months?) and no ``M``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Literal
@@ -31,6 +31,14 @@ class DurationError(ValueError):
 class Duration:
     amount: Decimal
     unit: Unit
+    label: str = field(init=False, compare=False, repr=False)
+    seconds: float = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Precomputed: durations are read on every clock of every case.
+        object.__setattr__(self, "label", f"{self.amount.normalize():f} {self.unit}")
+        factor = ELAPSED_UNITS.get(self.unit)
+        object.__setattr__(self, "seconds", float(self.amount * factor) if factor else 0.0)
 
     @property
     def is_elapsed(self) -> bool:
@@ -40,7 +48,7 @@ class Duration:
         """The elapsed length; only for ``s``, ``min`` and ``h``."""
         if self.unit not in ELAPSED_UNITS:
             raise DurationError(f"{self} counts days, not elapsed time")
-        return timedelta(seconds=float(self.amount * ELAPSED_UNITS[self.unit]))
+        return timedelta(seconds=self.seconds)
 
     def as_days(self) -> int:
         """The whole number of days; only for ``d`` and ``wd``."""
@@ -49,7 +57,7 @@ class Duration:
         return int(self.amount)
 
     def __str__(self) -> str:
-        return f"{self.amount.normalize():f} {self.unit}"
+        return self.label
 
 
 def parse_duration(text: str) -> Duration:

@@ -35,7 +35,7 @@ class AuditReport:
         return any(r.status == "breached" for r in self.results)
 
     def summary(self) -> dict[str, dict[str, int]]:
-        """Counts per obligation and status, in the contract's order."""
+        """Counts per obligation and status, in order of first appearance."""
         out: dict[str, dict[str, int]] = {}
         for result in self.results:
             row = out.setdefault(result.obligation, dict.fromkeys(STATUSES, 0))
@@ -50,19 +50,23 @@ class AuditReport:
 class Engine:
     contract: m.Contract
     as_of: datetime
+    explain: bool = False
     clocks: Clocks = field(init=False)
 
     def __post_init__(self) -> None:
         self.clocks = Clocks(self.contract)
-        self.ctx = Context(self.contract, self.clocks, self.as_of)
+        self.ctx = Context(self.contract, self.clocks, self.as_of, self.explain)
+        # Period-level kinds are evaluated over the audit window, not per case.
+        self.plan = [
+            (ob, CASE_KINDS[ob.type].evaluate)
+            for ob in self.contract.obligations
+            if ob.type in CASE_KINDS
+        ]
 
     def evaluate(self, case: Case) -> list[Result]:
         results: list[Result] = []
-        for ob in self.contract.obligations:
-            kind = CASE_KINDS.get(ob.type)
-            if kind is None:
-                continue  # period-level kinds are evaluated over the audit window
-            for n, finding in enumerate(kind.evaluate(self.ctx, ob, case), start=1):
+        for ob, evaluate in self.plan:
+            for n, finding in enumerate(evaluate(self.ctx, ob, case), start=1):
                 results.append(
                     Result(
                         case=finding.case or case.id,
@@ -85,13 +89,100 @@ def group_events(events: Iterable[Event]) -> dict[str, list[Event]]:
 
 
 def audit_events(
-    contract: m.Contract, events: Iterable[Event], as_of: datetime
+    contract: m.Contract, events: Iterable[Event], as_of: datetime, explain: bool = False
 ) -> Iterator[Result]:
-    """Results for every case, in case order; events may come in any order."""
-    engine = Engine(contract, as_of)
+    """Results for every case, in case order; events may come in any order.
+
+    ``explain`` also builds each result's step-by-step explanation.
+    """
+    engine = Engine(contract, as_of, explain)
     cases = group_events(events)
     for case_id in sorted(cases):
         yield from engine.evaluate(Case.of(case_id, cases[case_id]))
+
+
+Record = tuple[str, int, Mapping[str, Any] | Rejection]
+
+
+class Audit:
+    """An audit in progress: iterate it for results; counts fill in as records are read.
+
+    With ``last_of`` (case id -> ordinal of its last record, counting every record
+    read from 1) each case is evaluated as soon as its last record has been read,
+    so memory holds only the cases in flight; results then come in order of
+    completion. Without it every case is held until the end and results come
+    sorted by case id.
+    """
+
+    def __init__(
+        self,
+        contract: m.Contract,
+        records: Iterable[Record],
+        as_of: datetime,
+        *,
+        last_of: Mapping[str, int] | None = None,
+        explain: bool = False,
+    ) -> None:
+        self.contract = contract
+        self.as_of = as_of
+        self.read = 0
+        self.rejected: list[Rejection] = []
+        self.counts: dict[str, dict[str, int]] = {
+            ob.id: dict.fromkeys(STATUSES, 0) for ob in contract.obligations
+        }
+        self._records = records
+        self._last_of = last_of
+        self._engine = Engine(contract, as_of, explain)
+
+    @property
+    def used(self) -> int:
+        return self.read - len(self.rejected)
+
+    @property
+    def breached(self) -> bool:
+        return any(row["breached"] for row in self.counts.values())
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        return {ob: row for ob, row in self.counts.items() if any(row.values())}
+
+    def _evaluate(self, case_id: str, events: list[Event]) -> list[Result]:
+        results = self._engine.evaluate(Case.of(case_id, events))
+        for result in results:
+            self.counts[result.obligation][result.status] += 1
+        return results
+
+    def __iter__(self) -> Iterator[Result]:
+        contract, last_of = self.contract, self._last_of
+        open_cases: dict[str, list[Event]] = {}
+        closed: set[str] = set()
+        ends: dict[int, str] = {}
+        if last_of is not None:
+            ends = {position: case for case, position in last_of.items()}
+        for source, line, raw in self._records:
+            self.read += 1
+            if isinstance(raw, Rejection):
+                self.rejected.append(raw)
+            else:
+                checked = check_record(contract, raw, source, line, self.read)
+                if isinstance(checked, Rejection):
+                    self.rejected.append(checked)
+                else:
+                    if checked.case in closed:
+                        raise AssertionError(
+                            f"{source}:{line}: case {checked.case!r} came after its last record"
+                        )
+                    open_cases.setdefault(checked.case, []).append(checked)
+            finished = ends.pop(self.read, None)
+            if finished is not None and finished in open_cases:
+                closed.add(finished)
+                yield from self._evaluate(finished, open_cases.pop(finished))
+        for case_id in sorted(open_cases):
+            yield from self._evaluate(case_id, open_cases[case_id])
+
+    def finish(self) -> AuditReport:
+        """Run to the end and keep every result."""
+        results = tuple(self)
+        return AuditReport(self.as_of, results, self.read, tuple(self.rejected))
 
 
 def check_records(
@@ -119,12 +210,16 @@ def audit_records(
     records: Iterable[Mapping[str, Any]],
     as_of: datetime,
     source: str = "<records>",
+    explain: bool = False,
 ) -> AuditReport:
-    """Check and audit in-memory records; the library's entry point."""
+    """Check and audit in-memory records; the library's entry point.
+
+    ``explain`` also builds each result's step-by-step explanation.
+    """
     events, rejected, read = check_records(
         contract, ((source, n, raw) for n, raw in enumerate(records, start=1))
     )
-    results = tuple(audit_events(contract, events, as_of))
+    results = tuple(audit_events(contract, events, as_of, explain))
     return AuditReport(as_of, results, read, tuple(rejected))
 
 
@@ -140,8 +235,8 @@ class Deadline:
     due: datetime | None
     clock: str
     budget: str
-    source: m.Text
-    not_applicable: m.Text | None = None
+    source: m.Words
+    not_applicable: m.Words | None = None
 
 
 def due_for(

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from types import MappingProxyType
 from typing import Any
 
 from . import model as m
@@ -129,6 +130,35 @@ def check_record(
     contract: m.Contract, raw: Mapping[str, Any], source: str, line: int, seq: int = 0
 ) -> Event | Rejection:
     """Turn one raw record into an :class:`Event`, or say why it cannot be used."""
+    # Fast path for the common record: text case and time, a known event, and no
+    # facts beyond those the event declares with simple types already right.
+    case, name, at_raw = raw.get("case"), raw.get("event"), raw.get("at")
+    event_type = contract.events.get(name) if type(name) is str else None
+    if (
+        event_type is not None
+        and type(case) is str
+        and case
+        and type(at_raw) is str
+        and len(raw) == 3
+        and not event_type.required
+    ):
+        try:
+            at = datetime.fromisoformat(at_raw)
+        except ValueError:
+            pass  # the full check below says why
+        else:
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=contract.tz)
+            return Event(case, event_type.name, at, _NO_FACTS, source, line, seq)
+    return _check_slowly(contract, raw, source, line, seq)
+
+
+_NO_FACTS: Mapping[str, Any] = MappingProxyType({})
+
+
+def _check_slowly(
+    contract: m.Contract, raw: Mapping[str, Any], source: str, line: int, seq: int
+) -> Event | Rejection:
     if not isinstance(raw, Mapping):
         return Rejection(source, line, "the record is not an object")
     for name in _CORE:

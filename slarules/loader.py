@@ -178,12 +178,13 @@ def _read_documents(directory: Path, errors: _Errors) -> dict[str, list[Document
         if version != API_VERSION:
             errors.at(doc, ("apiVersion",), f"apiVersion must be {API_VERSION!r}, got {version!r}")
             continue
-        if kind == "TestCases":
+        if kind in ("TestCases", "Mapping"):
+            use = "slarules test" if kind == "TestCases" else "slarules import --mapping"
             errors.at(
                 doc,
                 ("kind",),
-                "test cases are not rules: keep them outside the rules "
-                "directory (e.g. rules/tests/) and run them with `slarules test`",
+                f"a {kind} file is not part of the rules: keep it outside the rules "
+                f"directory and use it with `{use}`",
             )
             continue
         if kind not in RULE_KINDS:
@@ -397,7 +398,12 @@ class _Builder:
         data = doc.data
         rest: set[date] = set()
         work: set[date] = set()
-        covers = data["covers"]
+        covers = dict(data["covers"])
+        if covers["from"] > covers["to"]:
+            self.errors.at(
+                doc, ("covers",), f"covers from {covers['from']} to {covers['to']}: backwards"
+            )
+            covers["to"] = covers["from"]
         for year, raw in data["years"].items():
             for key, target in (("rest_days", rest), ("workdays", work)):
                 for i, text in enumerate(raw[key]):
@@ -418,14 +424,23 @@ class _Builder:
                 f"covers {covers['from']}-{covers['to']} but has no data for {missing}",
             )
         weekend = frozenset(WEEKDAYS.index(d) for d in data.get("weekend", ["sat", "sun"]))
-        return WorkCalendar(
-            first_year=covers["from"],
-            last_year=covers["to"],
-            rest_days=frozenset(rest),
-            workdays=frozenset(work),
-            weekend=weekend,
-            fallback=data.get("fallback", "error"),
-        )
+        try:
+            return WorkCalendar(
+                first_year=covers["from"],
+                last_year=covers["to"],
+                rest_days=frozenset(rest),
+                workdays=frozenset(work),
+                weekend=weekend,
+                fallback=data.get("fallback", "error"),
+            )
+        except ValueError as exc:  # a day both rest and working, or outside the years
+            self.errors.at(doc, ("years",), str(exc))
+            return WorkCalendar(
+                first_year=covers["from"],
+                last_year=covers["to"],
+                rest_days=frozenset(),
+                workdays=frozenset(),
+            )
 
     def budget(self, doc: Document, path: YPath, raw: Any, units: tuple[str, ...]) -> m.Budget:
         if not isinstance(raw, dict):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, Union
 from zoneinfo import ZoneInfo
 
 from .calendar import WorkCalendar
@@ -30,6 +30,49 @@ class Text:
 
     def both(self) -> str:
         return self.en if self.zh == self.en else f"{self.zh} {self.en}"
+
+
+class LazyText:
+    """A :class:`Text` built on first use: most results are counted, few are read."""
+
+    __slots__ = ("_build", "_text")
+
+    def __init__(self, build: Callable[[], Text]) -> None:
+        self._build = build
+        self._text: Text | None = None
+
+    def get(self) -> Text:
+        if self._text is None:
+            self._text = self._build()
+        return self._text
+
+    @property
+    def zh(self) -> str:
+        return self.get().zh
+
+    @property
+    def en(self) -> str:
+        return self.get().en
+
+    def pick(self, lang: str) -> str:
+        return self.get().pick(lang)
+
+    def both(self) -> str:
+        return self.get().both()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Text, LazyText)):
+            return (self.zh, self.en) == (other.zh, other.en)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.zh, self.en))
+
+    def __repr__(self) -> str:
+        return f"LazyText({self.get()!r})"
+
+
+Words: TypeAlias = Union[Text, LazyText]  # noqa: UP007 - a runtime alias on 3.10
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +162,14 @@ class EventType:
     zh: str
     en: str
     fields: Mapping[str, FieldSpec]
+    title: Text = field(init=False, compare=False, repr=False)
+    required: tuple[str, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", Text(self.zh, self.en))
+        object.__setattr__(
+            self, "required", tuple(f.name for f in self.fields.values() if f.required)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,16 +375,20 @@ class Contract:
         return due_for(self, obligation, start, **facts)
 
     def audit(
-        self, records: Iterable[Mapping[str, Any]], as_of: datetime | None = None
+        self,
+        records: Iterable[Mapping[str, Any]],
+        as_of: datetime | None = None,
+        *,
+        explain: bool = False,
     ) -> AuditReport:
         """Audit event records (mappings shaped like SPEC.md's log lines).
 
         Records that cannot be used are rejected with their index (1-based) as line.
-        ``as_of`` defaults to now.
+        ``as_of`` defaults to now; ``explain`` builds each result's steps.
         """
         from .engine import audit_records
 
-        return audit_records(self, records, as_of or datetime.now(self.tz))
+        return audit_records(self, records, as_of or datetime.now(self.tz), explain=explain)
 
     def matching_levels(self, facts: Mapping[str, Value | None]) -> tuple[Level, ...]:
         return tuple(level for level in self.levels if level.when.evaluate(facts))

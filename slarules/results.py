@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from .model import Text
+from .model import Text, Words
 
 STATUSES = ("met", "breached", "pending", "not_applicable")
 STATUS_TEXT = {
@@ -20,7 +20,7 @@ STATUS_TEXT = {
 class Step:
     """One line of an explanation."""
 
-    text: Text
+    text: Words
     at: datetime | None = None
 
 
@@ -29,7 +29,7 @@ class Finding:
     """What a kind module decides for one clock; the engine stamps ids on it."""
 
     status: str
-    reason: Text
+    reason: Words
     start: datetime | None = None
     due: datetime | None = None
     done: datetime | None = None
@@ -72,5 +72,5 @@ class Result:
             return None
         return f.due - (f.done or self.as_of)
 
-    def with_status(self, status: str, reason: Text) -> Result:
+    def with_status(self, status: str, reason: Words) -> Result:
         return replace(self, finding=replace(self.finding, status=status, reason=reason))

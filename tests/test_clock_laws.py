@@ -96,6 +96,16 @@ def test_due_is_not_before_start(
 
 
 @SETTINGS
+@given(clocks, st.one_of(instants, instants.map(lambda t: t.replace(hour=0, minute=0))), budgets)
+def test_fast_path_agrees_with_the_general_one(
+    clock: tuple[str, Due], start: datetime, n: int
+) -> None:
+    _, due = clock
+    # An empty pause is dropped, but sends the call down the general (pause-aware) path.
+    assert due(start, n, []) == due(start, n, [(start, start)])
+
+
+@SETTINGS
 @given(clocks, instants, budgets, budgets, st.data())
 def test_monotone_in_budget(
     clock: tuple[str, Due], start: datetime, a: int, b: int, data: Any

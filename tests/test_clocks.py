@@ -328,6 +328,20 @@ def test_beyond_the_calendar() -> None:
             clock.due(sh(2026, 12, 31, 9), 1)
 
 
+def test_fallback_weekdays_runs_past_the_calendar() -> None:
+    cal = WorkCalendar(
+        CAL.first_year, CAL.last_year, CAL.rest_days, CAL.workdays, fallback="weekdays"
+    )
+    # Mon 2026-12-28 + 5 working days: 12-29, 12-30, 12-31, then Mon-Fri of 2027: 01-01, 01-04.
+    assert WorkingDayClock(cal, SH).due(sh(2026, 12, 28, 9), 5) == sh(2027, 1, 5)
+    assert CalendarDayClock(cal, SH).due(sh(2026, 12, 31, 9), 1) == sh(2027, 1, 2)
+    hours = WorkingTimeClock(cal, SH, "working_hours_24")
+    assert hours.due(sh(2026, 12, 31, 9), 2) == sh(2027, 1, 4, 9)
+    assert hours.due(sh(2026, 12, 31, 9), 2, [(sh(2027, 1, 2), sh(2027, 1, 4, 1))]) == sh(
+        2027, 1, 4, 10
+    )
+
+
 # -- periods -----------------------------------------------------------------------------------
 
 

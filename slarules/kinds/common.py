@@ -1,10 +1,14 @@
-"""What the kind modules share: the evaluation context, budgets, verdicts."""
+"""What the kind modules share: the evaluation context, budgets, verdicts, wording.
+
+Text for people (reasons, explanation steps) is built lazily or only when
+explaining: an audit of a million events counts far more results than anyone reads.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from .. import model as m
 from ..case import Case, Interval
@@ -12,29 +16,61 @@ from ..durations import Duration
 from ..results import Finding, Step
 from ..timing import Clocks
 
+EMPTY = m.Text("", "")
+
 
 @dataclass(frozen=True)
 class Context:
     contract: m.Contract
     clocks: Clocks
     as_of: datetime
+    explain: bool = False
+
+
+class Steps:
+    """The explanation's lines; a builder is called only when explaining."""
+
+    __slots__ = ("items", "on")
+
+    def __init__(self, on: bool) -> None:
+        self.on = on
+        self.items: list[Step] = []
+
+    def add(self, build: Callable[[], Step]) -> None:
+        if self.on:
+            self.items.append(build())
+
+    def extend(self, build: Callable[[], Sequence[Step]]) -> None:
+        if self.on:
+            self.items.extend(build())
+
+    def done(self) -> tuple[Step, ...]:
+        return tuple(self.items)
+
+
+def lazy(build: Callable[[], m.Text]) -> m.LazyText:
+    return m.LazyText(build)
+
+
+def text(zh: str, en: str) -> m.Text:
+    return m.Text(zh, en)
 
 
 @dataclass(frozen=True)
 class BudgetPick:
     duration: Duration | None
-    source: m.Text  # where the value came from: which table cell, which band
-    not_applicable: m.Text | None = None
+    source: m.Words  # where the value came from: which table cell, which band
+    not_applicable: m.Words | None = None
 
 
-def fmt(at: datetime | None, tz: object) -> str:
+def fmt(at: datetime | None, tz: tzinfo) -> str:
     if at is None:
         return "-"
-    local = at.astimezone(tz)  # type: ignore[arg-type]
-    return local.strftime("%Y-%m-%d %H:%M %a")
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M %a")
 
 
 def human(delta: timedelta) -> str:
+    """'1d 2h 05m', '2h 05m', '45m', '45m 30s'."""
     seconds = int(abs(delta.total_seconds()))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
@@ -48,22 +84,47 @@ def human(delta: timedelta) -> str:
     return ("-" if delta < timedelta(0) else "") + " ".join(parts)
 
 
-def severity_for(ctx: Context, case: Case, start: datetime) -> tuple[str | None, m.Text]:
+def start_step(ctx: Context, name: str, at: datetime) -> Step:
+    tz = ctx.contract.tz
+    return Step(text(f"起点: {name} {fmt(at, tz)}", f"start: {name} at {fmt(at, tz)}"), at)
+
+
+def budget_step(pick: BudgetPick) -> Step:
+    return Step(
+        text(
+            f"时限: {pick.duration} ({pick.source.zh})",
+            f"budget: {pick.duration} ({pick.source.en})",
+        )
+    )
+
+
+def due_step(ctx: Context, clock: str, due: datetime) -> Step:
+    tz = ctx.contract.tz
+    words = ctx.clocks.describe(clock)
+    return Step(
+        text(f"到期: {fmt(due, tz)} ({words.zh})", f"due: {fmt(due, tz)} on {words.en}"), due
+    )
+
+
+def severity_for(ctx: Context, case: Case, start: datetime) -> tuple[str | None, m.Words]:
     """The level that drives this clock, and why (declared, reclassified, derived)."""
     contract = ctx.contract
     policy = contract.reading("reclassification")
     level_id, setter = case.severity_at(start, policy)
-    why = m.Text("申告级别", "declared on the report")
+    why: m.Words = text("申告级别", "declared on the report")
     if setter is not None and setter.name == "reclassified":
-        why = m.Text(
-            f"{fmt(setter.at, contract.tz)} 级别变更 (readings.reclassification = {policy})",
-            f"reclassified at {fmt(setter.at, contract.tz)} (readings.reclassification = {policy})",
+        when = setter.at
+        why = lazy(
+            lambda: text(
+                f"{fmt(when, contract.tz)} 级别变更 (readings.reclassification = {policy})",
+                f"reclassified at {fmt(when, contract.tz)} (readings.reclassification = {policy})",
+            )
         )
     if contract.reading("severity_source") == "derived":
         facts, _ = case.outage_facts(ctx.as_of)
         derived = contract.classify(facts) if facts else None
         if derived is not None:
-            return derived.id, m.Text(
+            return derived.id, text(
                 "由中断事实推定 (readings.severity_source = derived)",
                 "derived from the outage facts (readings.severity_source = derived)",
             )
@@ -77,54 +138,63 @@ def level_label(contract: m.Contract, level_id: str | None) -> str:
     return level_id if level is None else f"{level.id} {level.zh}"
 
 
+_NO_SEVERITY = text("未给出故障级别 (无申告记录)", "no severity known (no report with a severity)")
+
+
 def pick_budget(
     ctx: Context, case: Case, budget: m.Budget, start: datetime, applies: Sequence[str] = ()
 ) -> BudgetPick:
+    """The budget for this clock, or why the contract sets none (不适用)."""
     contract = ctx.contract
-    level_id, why = severity_for(ctx, case, start)
-    label = level_label(contract, level_id)
-    if applies and level_id is None:
+    if budget.by is None and not applies:
         return BudgetPick(
-            None,
-            m.Text("", ""),
-            m.Text("未给出故障级别 (无申告记录)", "no severity known (no report with a severity)"),
+            budget.cells[""].at(case.start) if budget.cells[""] else None,
+            text("固定时限", "a single term"),
         )
+    level_id, why = severity_for(ctx, case, start)
+    if applies and level_id is None:
+        return BudgetPick(None, EMPTY, _NO_SEVERITY)
     if applies and level_id not in applies:
+        label = level_label(contract, level_id)
         return BudgetPick(
             None,
-            m.Text("", ""),
-            m.Text(
-                f"合同对{label}故障未设此项 (不适用)",
-                f"the contract sets no such term for {label} faults",
+            EMPTY,
+            lazy(
+                lambda: text(
+                    f"合同对{label}故障未设此项 (不适用)",
+                    f"the contract sets no such term for {label} faults",
+                )
             ),
         )
+    source: m.Words
     if budget.by is None:
         found, cell = budget.lookup(None)
-        source = m.Text("固定时限", "a single term")
+        source = text("固定时限", "a single term")
     elif budget.by == "severity":
         if level_id is None:
-            return BudgetPick(
-                None,
-                m.Text("", ""),
-                m.Text(
-                    "未给出故障级别 (无申告记录)", "no severity known (no report with a severity)"
-                ),
-            )
+            return BudgetPick(None, EMPTY, _NO_SEVERITY)
         found, cell = budget.lookup(level_id)
-        source = m.Text(f"按级别: {label} ({why.zh})", f"by severity: {label} ({why.en})")
+        label = level_label(contract, level_id)
+        source = lazy(
+            lambda: text(f"按级别: {label} ({why.zh})", f"by severity: {label} ({why.en})")
+        )
         if not found:
             return BudgetPick(
                 None,
                 source,
-                m.Text(f"时限表中没有级别 {label}", f"the table has no entry for severity {label}"),
+                lazy(
+                    lambda: text(
+                        f"时限表中没有级别 {label}", f"the table has no entry for severity {label}"
+                    )
+                ),
             )
     else:
         site_id, distance = case.location(contract)
         if distance is None:
             return BudgetPick(
                 None,
-                m.Text("", ""),
-                m.Text(
+                EMPTY,
+                text(
                     "申告未给出地点或距离, 无法确定距离档",
                     "the report names no site and no distance_km: band unknown",
                 ),
@@ -134,42 +204,43 @@ def pick_budget(
         if band is None:
             return BudgetPick(
                 None,
-                m.Text("", ""),
-                m.Text(
+                EMPTY,
+                text(
                     f"{where} 超出最远距离档, 合同未设时限",
                     f"{where} is beyond the last distance band: no term",
                 ),
             )
         found, cell = budget.lookup(band.id)
-        source = m.Text(f"按距离档: {band.zh} ({where})", f"by distance band: {band.en} ({where})")
+        source = text(f"按距离档: {band.zh} ({where})", f"by distance band: {band.en} ({where})")
         if not found:
             return BudgetPick(
                 None,
                 source,
-                m.Text(f"时限表中没有 {band.zh}", f"the table has no entry for band {band.id}"),
+                text(f"时限表中没有 {band.zh}", f"the table has no entry for band {band.id}"),
             )
     if cell is None:
         return BudgetPick(
-            None, source, m.Text("时限表此项为不适用 (n/a)", "the table says n/a (不适用) here")
+            None, source, text("时限表此项为不适用 (n/a)", "the table says n/a (不适用) here")
         )
     return BudgetPick(cell.at(case.start), source)
 
 
-def pause_steps(ctx: Context, pauses: Sequence[Interval], start: datetime) -> tuple[Step, ...]:
+def pause_steps(ctx: Context, pauses: Sequence[Interval], start: datetime) -> list[Step]:
+    tz = ctx.contract.tz
     steps = []
     for begin, end in pauses:
         if end is not None and end <= start:
             continue
-        end_text = fmt(end, ctx.contract.tz) if end is not None else "(open / 未结束)"
+        end_text = fmt(end, tz) if end is not None else "(open / 未结束)"
         steps.append(
             Step(
-                m.Text(
-                    f"暂停计时 {fmt(begin, ctx.contract.tz)} 至 {end_text} (客户审批时间不计入)",
-                    f"clock paused {fmt(begin, ctx.contract.tz)} to {end_text}",
+                text(
+                    f"暂停计时 {fmt(begin, tz)} 至 {end_text} (客户审批时间不计入)",
+                    f"clock paused {fmt(begin, tz)} to {end_text}",
                 )
             )
         )
-    return tuple(steps)
+    return steps
 
 
 def verdict(due: datetime, done: datetime | None, as_of: datetime) -> str:
@@ -179,41 +250,42 @@ def verdict(due: datetime, done: datetime | None, as_of: datetime) -> str:
     return "pending" if as_of <= due else "breached"
 
 
+def default_reason(
+    status: str, what: m.Words, due: datetime, done: datetime | None, as_of: datetime, tz: tzinfo
+) -> m.Text:
+    if status == "met" and done is not None:
+        return text(
+            f"{what.zh}于 {fmt(done, tz)}, 提前 {human(due - done)}",
+            f"{what.en} at {fmt(done, tz)}, {human(due - done)} to spare",
+        )
+    if status == "pending":
+        return text(f"尚未{what.zh}, {fmt(due, tz)} 到期", f"no {what.en} yet; due {fmt(due, tz)}")
+    if done is not None:
+        return text(
+            f"{what.zh}于 {fmt(done, tz)}, 超时 {human(done - due)}",
+            f"{what.en} at {fmt(done, tz)}, {human(done - due)} late",
+        )
+    return text(
+        f"截至 {fmt(as_of, tz)} 仍未{what.zh}, 已超时 {human(as_of - due)}",
+        f"no {what.en} by {fmt(as_of, tz)}: {human(as_of - due)} overdue",
+    )
+
+
 def finding_for(
     ctx: Context,
     *,
     start: datetime,
     due: datetime,
     done: datetime | None,
-    what: m.Text,
+    what: m.Words,
     clock: str,
     budget: Duration,
-    source: m.Text,
     steps: tuple[Step, ...],
     status: str | None = None,
-    reason: m.Text | None = None,
+    reason: m.Words | None = None,
 ) -> Finding:
-    tz = ctx.contract.tz
     status = status or verdict(due, done, ctx.as_of)
     if reason is None:
-        if status == "met":
-            assert done is not None
-            reason = m.Text(
-                f"{what.zh}于 {fmt(done, tz)}, 提前 {human(due - done)}",
-                f"{what.en} at {fmt(done, tz)}, {human(due - done)} to spare",
-            )
-        elif status == "pending":
-            reason = m.Text(
-                f"尚未{what.zh}, {fmt(due, tz)} 到期", f"no {what.en} yet; due {fmt(due, tz)}"
-            )
-        elif done is not None:
-            reason = m.Text(
-                f"{what.zh}于 {fmt(done, tz)}, 超时 {human(done - due)}",
-                f"{what.en} at {fmt(done, tz)}, {human(done - due)} late",
-            )
-        else:
-            reason = m.Text(
-                f"截至 {fmt(ctx.as_of, tz)} 仍未{what.zh}, 已超时 {human(ctx.as_of - due)}",
-                f"no {what.en} by {fmt(ctx.as_of, tz)}: {human(ctx.as_of - due)} overdue",
-            )
+        as_of, tz, final = ctx.as_of, ctx.contract.tz, status
+        reason = lazy(lambda: default_reason(final, what, due, done, as_of, tz))
     return Finding(status, reason, start, due, done, clock, str(budget), steps)

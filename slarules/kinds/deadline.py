@@ -2,16 +2,34 @@
 
 The budget is one value or a table cell (by severity, by distance band). Paused
 time does not count. ``repeat: each`` pairs every start with its own stop; a
-``requires`` block says which content the stop event must carry.
+``requires`` block says which content the stop event must carry. A stop logged
+before its start still counts (the log says it happened); with ``repeat: each``
+a stop before an earlier start belongs to that earlier start.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
 
 from .. import model as m
 from ..case import Case
 from ..events import Event
 from ..results import Finding, Step
-from .common import Context, finding_for, fmt, pause_steps, pick_budget
+from .common import (
+    Context,
+    Steps,
+    budget_step,
+    due_step,
+    finding_for,
+    fmt,
+    lazy,
+    pause_steps,
+    pick_budget,
+    start_step,
+    text,
+)
 
 TYPE = "deadline"
 
@@ -23,7 +41,8 @@ def _missing(ob: m.Deadline, event: Event) -> tuple[str, ...]:
     return tuple(key for key in ob.requires.keys if key not in present)
 
 
-def _conflict_yields(ctx: Context, ob: m.Deadline) -> bool:
+def _yields(ctx: Context, ob: m.Deadline) -> bool:
+    """True when a conflicting, more specific obligation prevails (per the reading)."""
     if not ob.conflicts_with or not ob.conflict_reading:
         return False
     return ctx.contract.reading(ob.conflict_reading) == "specific_prevails"
@@ -35,111 +54,98 @@ def evaluate(ctx: Context, ob: m.Deadline, case: Case) -> list[Finding]:
         return []
     if ob.repeat != "each":
         starts = starts[:1]
-    tz = ctx.contract.tz
-    stops = list(case.all(ob.stop))
+    stops = case.all(ob.stop)
     used: set[int] = set()
     findings = []
     previous = None
     for start_event in starts:
-        start = start_event.at
-        steps: list[Step] = [
-            Step(
-                m.Text(
-                    f"起点: {start_event.name} {fmt(start, tz)}",
-                    f"start: {start_event.name} at {fmt(start, tz)}",
-                ),
-                start,
-            )
-        ]
-        if _conflict_yields(ctx, ob):
-            findings.append(
-                Finding(
-                    "not_applicable",
-                    m.Text(
-                        f"与 {ob.conflicts_with} 冲突, 按 readings.{ob.conflict_reading} = specific_prevails 由后者适用",
-                        f"yields to {ob.conflicts_with} (readings.{ob.conflict_reading} = specific_prevails)",
-                    ),
-                    start=start,
-                    steps=tuple(steps),
-                )
-            )
-            continue
-        pick = pick_budget(ctx, case, ob.budget, start, ob.applies_severity)
-        if pick.not_applicable is not None or pick.duration is None:
-            na = pick.not_applicable or m.Text("不适用", "not applicable")
-            findings.append(Finding("not_applicable", na, start=start, steps=tuple(steps)))
-            continue
-        steps.append(
-            Step(
-                m.Text(
-                    f"时限: {pick.duration} ({pick.source.zh})",
-                    f"budget: {pick.duration} ({pick.source.en})",
-                )
-            )
-        )
-        pauses = case.pauses(ctx.contract, ob.pauses)
-        steps.extend(pause_steps(ctx, pauses, start))
-        due = ctx.clocks.due(ob.clock, start, pick.duration, pauses, ctx.as_of)
-        steps.append(
-            Step(
-                m.Text(
-                    f"到期: {fmt(due, tz)} ({ctx.clocks.describe(ob.clock).zh})",
-                    f"due: {fmt(due, tz)} on {ctx.clocks.describe(ob.clock).en}",
-                ),
-                due,
-            )
-        )
-        done_event = None
-        incomplete: list[tuple[Event, tuple[str, ...]]] = []
-        for i, stop in enumerate(stops):
-            # A stop logged before its start still counts (the log says it happened);
-            # with repeat: each, stops before an earlier start belong to that start.
-            if i in used or (previous is not None and stop.at < previous):
-                continue
-            missing = _missing(ob, stop)
-            if missing:
-                incomplete.append((stop, missing))
-                continue
-            used.add(i)
-            done_event = stop
-            break
-        for stop, missing in incomplete:
-            labels = [ob.requires.labels[k] for k in missing] if ob.requires else []
-            steps.append(
-                Step(
-                    m.Text(
-                        f"{fmt(stop.at, tz)} 提交的 {stop.name} 缺少: {'、'.join(t.zh for t in labels)}",
-                        f"{stop.name} at {fmt(stop.at, tz)} lacks: {', '.join(missing)}",
-                    ),
-                    stop.at,
-                )
-            )
-        done = done_event.at if done_event else None
-        previous = start
-        event_text = ctx.contract.events[ob.stop]
-        what = m.Text(event_text.zh, event_text.en)
-        reason: m.Text | None = None
-        status: str | None = None
-        if done is None and incomplete and ctx.as_of > due:
-            stop, missing = incomplete[0]
-            status = "breached"
-            reason = m.Text(
-                f"{event_text.zh}内容不全, 缺少: {'、'.join(ob.requires.labels[k].zh for k in missing) if ob.requires else ''}",
-                f"{event_text.en} incomplete: missing {', '.join(missing)}",
-            )
-        findings.append(
-            finding_for(
-                ctx,
-                start=start,
-                due=due,
-                done=done,
-                what=what,
-                clock=ob.clock,
-                budget=pick.duration,
-                source=pick.source,
-                steps=tuple(steps),
-                status=status,
-                reason=reason,
-            )
-        )
+        findings.append(_one(ctx, ob, case, start_event, stops, used, previous))
+        previous = start_event.at
     return findings
+
+
+def _one(
+    ctx: Context,
+    ob: m.Deadline,
+    case: Case,
+    start_event: Event,
+    stops: Sequence[Event],
+    used: set[int],
+    previous: datetime | None,
+) -> Finding:
+    """One clock; ``used`` collects the stops already paired with earlier starts."""
+    start = start_event.at
+    steps = Steps(ctx.explain)
+    steps.add(lambda: start_step(ctx, start_event.name, start))
+    if _yields(ctx, ob):
+        reason = text(
+            f"与 {ob.conflicts_with} 冲突, 按 readings.{ob.conflict_reading} = specific_prevails 由后者适用",
+            f"yields to {ob.conflicts_with} (readings.{ob.conflict_reading} = specific_prevails)",
+        )
+        return Finding("not_applicable", reason, start=start, steps=steps.done())
+    pick = pick_budget(ctx, case, ob.budget, start, ob.applies_severity)
+    duration = pick.duration
+    if duration is None:
+        na = pick.not_applicable or text("不适用", "not applicable")
+        return Finding("not_applicable", na, start=start, steps=steps.done())
+    steps.add(lambda: budget_step(pick))
+    pauses = case.pauses(ctx.contract, ob.pauses) if ob.pauses else []
+    steps.extend(lambda: pause_steps(ctx, pauses, start))
+    due = ctx.clocks.due(ob.clock, start, duration, pauses, ctx.as_of)
+    steps.add(lambda: due_step(ctx, ob.clock, due))
+    done_event = None
+    incomplete: list[tuple[Event, tuple[str, ...]]] = []
+    for i, stop in enumerate(stops):
+        if i in used or (previous is not None and stop.at < previous):
+            continue
+        missing = _missing(ob, stop)
+        if missing:
+            incomplete.append((stop, missing))
+            continue
+        used.add(i)
+        done_event = stop
+        break
+    for stop, missing in incomplete:
+        steps.add(partial(_incomplete_step, ctx, ob, stop, missing))
+    done = done_event.at if done_event else None
+    event_type = ctx.contract.events[ob.stop]
+    what = event_type.title
+    reason_: m.Words | None = None
+    status: str | None = None
+    if done is None and incomplete and ctx.as_of > due:
+        status = "breached"
+        reason_ = lazy(partial(_incomplete_reason, ob, event_type, incomplete[0][1]))
+    return finding_for(
+        ctx,
+        start=start,
+        due=due,
+        done=done,
+        what=what,
+        clock=ob.clock,
+        budget=duration,
+        steps=steps.done(),
+        status=status,
+        reason=reason_,
+    )
+
+
+def _labels(ob: m.Deadline, missing: tuple[str, ...]) -> str:
+    return "、".join(ob.requires.labels[k].zh for k in missing) if ob.requires else ""
+
+
+def _incomplete_step(ctx: Context, ob: m.Deadline, stop: Event, missing: tuple[str, ...]) -> Step:
+    at = fmt(stop.at, ctx.contract.tz)
+    return Step(
+        text(
+            f"{at} 提交的 {stop.name} 缺少: {_labels(ob, missing)}",
+            f"{stop.name} at {at} lacks: {', '.join(missing)}",
+        ),
+        stop.at,
+    )
+
+
+def _incomplete_reason(ob: m.Deadline, event_type: m.EventType, missing: tuple[str, ...]) -> m.Text:
+    return text(
+        f"{event_type.zh}内容不全, 缺少: {_labels(ob, missing)}",
+        f"{event_type.en} incomplete: missing {', '.join(missing)}",
+    )

@@ -1,16 +1,19 @@
 """``max_gap``: while a case is open, an update at least every ``interval``.
 
 Each gap (start -> update -> update ... -> end) must not exceed the interval;
-the first gap that does is the breach. The end is the ``until`` event, or the
-audit's as-of time for a case still open.
+the first gap that does is the breach (``start`` is the update that opened it).
+The end is the ``until`` event, or the audit's as-of time for a case still open.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
+from functools import partial
+
 from .. import model as m
 from ..case import Case
 from ..results import Finding, Step
-from .common import Context, finding_for, fmt
+from .common import Context, Steps, finding_for, fmt, start_step, text
 
 TYPE = "max_gap"
 
@@ -31,17 +34,10 @@ def evaluate(ctx: Context, ob: m.MaxGap, case: Case) -> list[Finding]:
         for e in case.all(name)
         if e.at > start and (end is None or e.at <= end)
     )
-    steps: list[Step] = [
-        Step(
-            m.Text(
-                f"起点: {start_event.name} {fmt(start, tz)}; 间隔上限 {interval}",
-                f"start: {start_event.name} at {fmt(start, tz)}; at most {interval} between updates",
-            ),
-            start,
-        )
-    ]
+    steps = Steps(ctx.explain)
+    steps.add(lambda: start_step(ctx, start_event.name, start))
+    what = text("更新处理状态", "status update")
     previous = start
-    what = m.Text("更新处理状态", "status update")
     for at in updates:
         due = previous + step
         if at > due:
@@ -54,48 +50,39 @@ def evaluate(ctx: Context, ob: m.MaxGap, case: Case) -> list[Finding]:
                     what=what,
                     clock="elapsed",
                     budget=interval,
-                    source=m.Text("", ""),
-                    steps=tuple(steps),
+                    steps=steps.done(),
                 )
             ]
-        steps.append(Step(m.Text(f"状态更新 {fmt(at, tz)}", f"update at {fmt(at, tz)}"), at))
+        steps.add(partial(_update_step, at, tz))
         previous = at
     due = previous + step
     if end is not None:
-        steps.append(
-            Step(
-                m.Text(
-                    f"结束: {ob.until} {fmt(end, tz)}", f"closed by {ob.until} at {fmt(end, tz)}"
-                ),
+        steps.add(
+            lambda: Step(
+                text(f"结束: {ob.until} {fmt(end, tz)}", f"closed by {ob.until} at {fmt(end, tz)}"),
                 end,
             )
         )
         if end <= due:
-            return [
-                Finding(
-                    "met",
-                    m.Text(
-                        f"共 {len(updates)} 次更新, 间隔均未超过 {interval}",
-                        f"{len(updates)} update(s), no gap over {interval}",
-                    ),
-                    start,
-                    due,
-                    end,
-                    "elapsed",
-                    str(interval),
-                    tuple(steps),
-                )
-            ]
+            count = len(updates)
+            reason = text(
+                f"共 {count} 次更新, 间隔均未超过 {interval}",
+                f"{count} update(s), no gap over {interval}",
+            )
+            return [Finding("met", reason, start, due, end, "elapsed", str(interval), steps.done())]
     return [
         finding_for(
             ctx,
             start=previous,
             due=due,
-            done=None if end is None or end > due else end,
+            done=end,
             what=what,
             clock="elapsed",
             budget=interval,
-            source=m.Text("", ""),
-            steps=tuple(steps),
+            steps=steps.done(),
         )
     ]
+
+
+def _update_step(at: datetime, tz: tzinfo) -> Step:
+    return Step(text(f"状态更新 {fmt(at, tz)}", f"update at {fmt(at, tz)}"), at)

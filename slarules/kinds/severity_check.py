@@ -1,13 +1,29 @@
-"""``severity_check``: the declared level against the level the outage facts give."""
+"""``severity_check``: the declared level against the level the outage facts give.
+
+met: they agree; breached: the facts contradict the declared level; pending:
+the outage is still open and may yet grow into the declared level;
+not_applicable: no outage recorded, or the outage falls in the contract's gap.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from .. import model as m
 from ..case import Case
+from ..conditions import Value
 from ..results import Finding, Step
-from .common import Context, fmt, level_label
+from .common import Context, Steps, level_label, text
 
 TYPE = "severity_check"
+
+
+def _facts_text(facts: dict[str, Value | None]) -> str:
+    return ", ".join(
+        f"{k} {v.total_seconds() / 3600:.2f} h" if isinstance(v, timedelta) else f"{k} {v:g}"
+        for k, v in facts.items()
+        if v is not None
+    )
 
 
 def evaluate(ctx: Context, ob: m.SeverityCheck, case: Case) -> list[Finding]:
@@ -18,94 +34,69 @@ def evaluate(ctx: Context, ob: m.SeverityCheck, case: Case) -> list[Finding]:
     declared = start_event.get("severity")
     facts, still_open = case.outage_facts(ctx.as_of)
     start = start_event.at
-    shown = ", ".join(
-        f"{k} {v.total_seconds() / 3600:.2f} h" if hasattr(v, "total_seconds") else f"{k} {v}"
-        for k, v in facts.items()
-        if v is not None
-    )
-    steps: tuple[Step, ...] = (
-        Step(
-            m.Text(
-                f"申告级别 {level_label(contract, declared)}",
-                f"declared {level_label(contract, declared)}",
-            ),
-            start,
-        ),
-        Step(m.Text(f"中断事实: {shown or '无'}", f"outage facts: {shown or 'none'}")),
+    steps = Steps(ctx.explain)
+    label = level_label(contract, declared)
+    steps.add(lambda: Step(text(f"申告级别 {label}", f"declared {label}"), start))
+    steps.add(
+        lambda: Step(
+            text(
+                f"中断事实: {_facts_text(facts) or '无'}",
+                f"outage facts: {_facts_text(facts) or 'none'}",
+            )
+        )
     )
     if not facts:
+        reason = text(
+            "日志未记录业务中断, 无法推定级别", "no outage recorded in the log: no level to compare"
+        )
+        return [Finding("not_applicable", reason, start=start, steps=steps.done())]
+    derived = contract.classify(facts)
+    if derived is None:
+        gap = contract.reading("severity_gap")
+        reason = text(
+            f"中断事实不属于任何级别 (合同空档, readings.severity_gap = {gap})",
+            f"the outage matches no level (a gap in {ob.clause}; readings.severity_gap = {gap})",
+        )
         return [
             Finding(
-                "not_applicable",
-                m.Text(
-                    "日志未记录业务中断, 无法推定级别",
-                    "no outage recorded in the log: no level to compare",
-                ),
+                "pending" if still_open else "not_applicable",
+                reason,
                 start=start,
-                steps=steps,
+                steps=steps.done(),
             )
         ]
-    derived = contract.classify(facts)
+    steps.add(lambda: _derived_step(contract, facts, derived))
+    if derived.id == declared:
+        reason = text(
+            f"申告级别与中断事实一致 ({derived.label()})",
+            f"declared level agrees with the outage ({derived.id})",
+        )
+        return [
+            Finding("pending" if still_open else "met", reason, start=start, steps=steps.done())
+        ]
+    if still_open and declared is not None and derived.rank > contract.level_by_id(declared).rank:
+        # The outage may still grow into the declared level.
+        reason = text(
+            f"中断尚未结束, 目前推定 {derived.label()}",
+            f"outage still open; so far it gives {derived.id}",
+        )
+        return [Finding("pending", reason, start=start, steps=steps.done())]
+    reason = text(
+        f"申告 {label}, 但中断事实为 {derived.label()}",
+        f"declared {declared}, but the outage facts give {derived.id}",
+    )
+    return [Finding("breached", reason, start=start, steps=steps.done())]
+
+
+def _derived_step(contract: m.Contract, facts: dict[str, Value | None], derived: m.Level) -> Step:
     matches = contract.matching_levels(facts)
     overlap = ""
     if len(matches) > 1:
-        overlap = f" ({'/'.join(lv.id for lv in matches)}; readings.severity_overlap = {contract.reading('severity_overlap')})"
-    if derived is None:
-        status = "pending" if still_open else "not_applicable"
-        return [
-            Finding(
-                status,
-                m.Text(
-                    f"中断事实不属于任何级别 (合同空档, readings.severity_gap = {contract.reading('severity_gap')})",
-                    f"the outage matches no level (a gap in {ob.clause}; readings.severity_gap = {contract.reading('severity_gap')})",
-                ),
-                start=start,
-                steps=steps,
-            )
-        ]
-    steps = (
-        *steps,
-        Step(
-            m.Text(
-                f"推定级别 {derived.label()}{overlap}: {derived.definition}",
-                f"derived level {derived.id}{overlap}: {derived.when.describe()}",
-            )
-        ),
-    )
-    if derived.id == declared:
-        status = "pending" if still_open else "met"
-        return [
-            Finding(
-                status,
-                m.Text(
-                    f"申告级别与中断事实一致 ({derived.label()})",
-                    f"declared level agrees with the outage ({derived.id})",
-                ),
-                start=start,
-                steps=steps,
-            )
-        ]
-    if still_open and derived.rank > contract.level_by_id(declared).rank:
-        # The outage may still grow into the declared level.
-        return [
-            Finding(
-                "pending",
-                m.Text(
-                    f"中断尚未结束, 目前推定 {derived.label()}",
-                    f"outage still open; so far it gives {derived.id}",
-                ),
-                start=start,
-                steps=steps,
-            )
-        ]
-    return [
-        Finding(
-            "breached",
-            m.Text(
-                f"申告 {level_label(contract, declared)}, 但中断事实为 {derived.label()} ({fmt(start, contract.tz)})",
-                f"declared {declared}, but the outage facts give {derived.id}",
-            ),
-            start=start,
-            steps=steps,
+        names = "/".join(lv.id for lv in matches)
+        overlap = f" ({names}; readings.severity_overlap = {contract.reading('severity_overlap')})"
+    return Step(
+        text(
+            f"推定级别 {derived.label()}{overlap}: {derived.definition}",
+            f"derived level {derived.id}{overlap}: {derived.when.describe()}",
         )
-    ]
+    )

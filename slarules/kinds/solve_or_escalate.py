@@ -1,8 +1,9 @@
 """``solve_or_escalate``: solve within the budget, or escalate to level N by the due time.
 
-Met by solving in time (``done`` is the solving event) or by an escalation to
-level N or higher at or before the due time; breached otherwise once due.
-``repeat: each`` starts a clock at every start event (every arrival on site).
+Met by solving in time (``done`` is the solving event; solved before the clock
+started counts too) or by an escalation to level N or higher at or before the
+due time; breached otherwise once due. ``repeat: each`` starts a clock at every
+start event (every arrival on site).
 """
 
 from __future__ import annotations
@@ -11,7 +12,21 @@ from .. import model as m
 from ..case import Case
 from ..events import Event
 from ..results import Finding, Step
-from .common import Context, finding_for, fmt, human, pause_steps, pick_budget, verdict
+from .common import (
+    Context,
+    Steps,
+    budget_step,
+    due_step,
+    finding_for,
+    fmt,
+    human,
+    lazy,
+    pause_steps,
+    pick_budget,
+    start_step,
+    text,
+    verdict,
+)
 
 TYPE = "solve_or_escalate"
 
@@ -26,85 +41,74 @@ def evaluate(ctx: Context, ob: m.SolveOrEscalate, case: Case) -> list[Finding]:
 def _one(ctx: Context, ob: m.SolveOrEscalate, case: Case, start_event: Event) -> Finding:
     tz = ctx.contract.tz
     start = start_event.at
-    steps: list[Step] = [
-        Step(
-            m.Text(
-                f"起点: {start_event.name} {fmt(start, tz)}",
-                f"start: {start_event.name} at {fmt(start, tz)}",
-            ),
-            start,
-        )
-    ]
+    steps = Steps(ctx.explain)
+    steps.add(lambda: start_step(ctx, start_event.name, start))
     pick = pick_budget(ctx, case, ob.budget, start, ob.applies_severity)
-    if pick.not_applicable is not None or pick.duration is None:
-        reason = pick.not_applicable or m.Text("不适用", "not applicable")
-        return Finding("not_applicable", reason, start=start, steps=tuple(steps))
-    pauses = case.pauses(ctx.contract, ob.pauses)
-    steps.append(
-        Step(
-            m.Text(
-                f"时限: {pick.duration} ({pick.source.zh})",
-                f"budget: {pick.duration} ({pick.source.en})",
-            )
-        )
-    )
-    steps.extend(pause_steps(ctx, pauses, start))
+    if pick.duration is None:
+        na = pick.not_applicable or text("不适用", "not applicable")
+        return Finding("not_applicable", na, start=start, steps=steps.done())
+    pauses = case.pauses(ctx.contract, ob.pauses) if ob.pauses else []
+    steps.add(lambda: budget_step(pick))
+    steps.extend(lambda: pause_steps(ctx, pauses, start))
     due = ctx.clocks.due(ob.clock, start, pick.duration, pauses, ctx.as_of)
-    clock_text = ctx.clocks.describe(ob.clock)
-    steps.append(
-        Step(
-            m.Text(
-                f"到期: {fmt(due, tz)} ({clock_text.zh})", f"due: {fmt(due, tz)} on {clock_text.en}"
-            ),
-            due,
-        )
-    )
-    solved = case.first(ob.solved)  # solved before the clock started is solved too
+    steps.add(lambda: due_step(ctx, ob.clock, due))
+    solved = case.first(ob.solved)
     escalation = next(
         (e for e in case.all("escalated") if int(e.get("level", 0)) >= ob.escalate_to), None
     )
-    reading = ctx.contract.reading("solved_means")
     if solved is not None:
-        steps.append(
-            Step(
-                m.Text(
-                    f"解决 ({solved.name}, readings.solved_means = {reading}): {fmt(solved.at, tz)}",
-                    f"solved ({solved.name}, readings.solved_means = {reading}) at {fmt(solved.at, tz)}",
-                ),
-                solved.at,
-            )
-        )
+        steps.add(lambda: _solved_step(ctx, solved))
     if escalation is not None:
-        level = escalation.get("level")
-        steps.append(
-            Step(
-                m.Text(
-                    f"升级到第{level}级: {fmt(escalation.at, tz)}",
-                    f"escalated to level {level} at {fmt(escalation.at, tz)}",
-                ),
-                escalation.at,
+        steps.add(lambda: _escalated_step(ctx, escalation))
+    if solved is not None and solved.at <= due:
+        at = solved.at
+        reason = lazy(
+            lambda: text(
+                f"{fmt(at, tz)} 已解决, 无需升级 (提前 {human(due - at)})",
+                f"solved at {fmt(at, tz)}, {human(due - at)} before escalation was due",
             )
         )
-    common = dict(
-        start=start,
-        due=due,
-        clock=ob.clock,
-        budget=pick.duration,
-        source=pick.source,
-        steps=tuple(steps),
-    )
-    if solved is not None and solved.at <= due:
-        spare = human(due - solved.at)
         return finding_for(
             ctx,
-            done=solved.at,
-            what=m.Text("解决", "solved"),
-            **common,  # type: ignore[arg-type]
-            reason=m.Text(
-                f"{fmt(solved.at, tz)} 已解决, 无需升级 (提前 {spare})",
-                f"solved at {fmt(solved.at, tz)}, {spare} before escalation was due",
-            ),
+            start=start,
+            due=due,
+            done=at,
+            what=text("解决", "solved"),
+            clock=ob.clock,
+            budget=pick.duration,
+            steps=steps.done(),
+            reason=reason,
         )
     done = escalation.at if escalation is not None else None
-    what = m.Text(f"升级到第{ob.escalate_to}级", f"escalation to level {ob.escalate_to}")
-    return finding_for(ctx, done=done, what=what, status=verdict(due, done, ctx.as_of), **common)  # type: ignore[arg-type]
+    what = text(f"升级到第{ob.escalate_to}级", f"escalation to level {ob.escalate_to}")
+    return finding_for(
+        ctx,
+        start=start,
+        due=due,
+        done=done,
+        what=what,
+        clock=ob.clock,
+        budget=pick.duration,
+        steps=steps.done(),
+        status=verdict(due, done, ctx.as_of),
+    )
+
+
+def _solved_step(ctx: Context, solved: Event) -> Step:
+    reading = ctx.contract.reading("solved_means")
+    at = fmt(solved.at, ctx.contract.tz)
+    return Step(
+        text(
+            f"解决 ({solved.name}, readings.solved_means = {reading}): {at}",
+            f"solved ({solved.name}, readings.solved_means = {reading}) at {at}",
+        ),
+        solved.at,
+    )
+
+
+def _escalated_step(ctx: Context, escalation: Event) -> Step:
+    level = escalation.get("level")
+    at = fmt(escalation.at, ctx.contract.tz)
+    return Step(
+        text(f"升级到第{level}级: {at}", f"escalated to level {level} at {at}"), escalation.at
+    )

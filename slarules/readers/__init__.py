@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..events import Rejection
-from .csvlog import read_csv
-from .jsonl import read_jsonl
+from .csvlog import read_csv, scan_csv_cases
+from .jsonl import read_jsonl, read_jsonl_bytes, scan_jsonl_cases
 
 Record = tuple[str, int, Mapping[str, Any] | Rejection]
 
@@ -23,25 +23,44 @@ class LogError(Exception):
     """A log that cannot be read at all (missing, undecodable): a usage error."""
 
 
-def _open_text(path: str, encoding: str | None) -> IO[str]:
+def _open_text(path: str, encoding: str | None, newline: str) -> IO[str]:
+    # JSON Lines end at "\n" only (as the first-pass scan counts them); CSV keeps
+    # "\r\n" for the csv module to handle.
     if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding=encoding or "utf-8-sig", newline="")
+        return io.TextIOWrapper(sys.stdin.buffer, encoding=encoding or "utf-8-sig", newline=newline)
     try:
-        return open(path, encoding=encoding or "utf-8-sig", errors="strict", newline="")
+        return open(path, encoding=encoding or "utf-8-sig", errors="strict", newline=newline)
     except FileNotFoundError:
         raise LogError(f"{path}: no such file") from None
     except LookupError:
         raise LogError(f"unknown encoding {encoding!r}") from None
 
 
+_UTF8 = ("utf-8", "utf8", "utf-8-sig")
+
+
+def _open_bytes(path: str) -> IO[bytes]:
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise LogError(f"{path}: no such file") from None
+
+
 def read_log(path: str, encoding: str | None = None, fmt: str | None = None) -> Iterator[Record]:
     """Records of one log file. ``fmt`` is ``jsonl`` or ``csv`` (default: by suffix)."""
     kind = fmt or ("csv" if Path(path).suffix.lower() in (".csv", ".tsv") else "jsonl")
-    stream = _open_text(path, encoding)
     source = "<stdin>" if path == "-" else path
+    raw_utf8 = kind == "jsonl" and (encoding or "utf-8").lower().replace("_", "-") in _UTF8
+    stream: IO[Any] = (
+        _open_bytes(path) if raw_utf8 else _open_text(path, encoding, "" if kind == "csv" else "\n")
+    )
     try:
         if kind == "csv":
             yield from read_csv(stream, source)
+        elif raw_utf8:
+            yield from read_jsonl_bytes(stream, source)
         else:
             yield from read_jsonl(stream, source)
     except UnicodeDecodeError as exc:
@@ -61,3 +80,27 @@ def read_log(path: str, encoding: str | None = None, fmt: str | None = None) -> 
 def read_logs(paths: list[str], encoding: str | None = None) -> Iterator[Record]:
     for path in paths:
         yield from read_log(path, encoding)
+
+
+def last_positions(paths: list[str], encoding: str | None = None) -> dict[str, int] | None:
+    """Each case's last record, counted as :func:`read_logs` counts (from 1), or None.
+
+    A quick first pass over files (not standard input, which cannot be read twice)
+    that lets the audit finish each case as soon as its last record is read, so a
+    log grouped by case is audited in memory bounded by the cases in flight.
+    """
+    if "-" in paths:
+        return None
+    last: dict[str, int] = {}
+    position = 0
+    for path in paths:
+        kind = "csv" if Path(path).suffix.lower() in (".csv", ".tsv") else "jsonl"
+        try:
+            cases = scan_csv_cases(path, encoding) if kind == "csv" else scan_jsonl_cases(path)
+            for case in cases:
+                position += 1
+                if case is not None:
+                    last[case] = position
+        except (OSError, UnicodeDecodeError, LookupError):
+            return None  # the real read reports the problem
+    return last

@@ -53,3 +53,11 @@ class _Chain:
         if tail:
             yield tail
         yield from self.rest
+
+
+def scan_csv_cases(path: str, encoding: str | None) -> Iterator[str | None]:
+    """The ``case`` cell of every row, counted as :func:`read_csv` counts them."""
+    with open(path, encoding=encoding or "utf-8-sig", newline="") as stream:
+        for record in read_csv(stream, path):
+            raw = record[2]
+            yield None if isinstance(raw, Rejection) else raw.get("case")

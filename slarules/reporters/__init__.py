@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import IO
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import IO, Protocol
 
-from ..engine import AuditReport
+from ..events import Rejection
 from ..model import Contract
+from ..results import Result
 
-Reporter = Callable[[AuditReport, Contract, str, IO[str]], None]
+
+class Counts(Protocol):
+    """What a reporter reads besides the results; complete once the results are consumed.
+
+    Both :class:`~slarules.engine.AuditReport` and the streaming
+    :class:`~slarules.engine.Audit` have it.
+    """
+
+    as_of: datetime
+    read: int
+
+    @property
+    def used(self) -> int: ...
+
+    @property
+    def rejected(self) -> list[Rejection] | tuple[Rejection, ...]: ...
+
+    def summary(self) -> dict[str, dict[str, int]]: ...
+
+
+# A reporter writes the results as they come, then the counts (streaming formats
+# keep no result in memory).
+Reporter = Callable[[Counts, Iterable[Result], Contract, str, IO[str]], None]
 REPORTERS: dict[str, Reporter] = {}
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from typing import IO
 
-from ..engine import AuditReport
 from ..model import Contract
-from . import reporter
+from ..results import Result
+from . import Counts, reporter
 from .rows import result_dict
 
 COLUMNS = (
@@ -28,11 +29,13 @@ COLUMNS = (
 
 
 @reporter("csv")
-def render(report: AuditReport, contract: Contract, lang: str, out: IO[str]) -> None:
+def render(
+    counts: Counts, results: Iterable[Result], contract: Contract, lang: str, out: IO[str]
+) -> None:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for result in report.results:
+    for result in results:
         row = result_dict(result)
         row["title"] = row["title"][lang]
         row["reason"] = row["reason"][lang]

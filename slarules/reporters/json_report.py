@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import IO
 
-from ..engine import AuditReport
 from ..model import Contract
-from . import reporter
+from ..results import Result
+from . import Counts, reporter
 from .rows import iso, result_dict
 
 
 @reporter("json")
-def render(report: AuditReport, contract: Contract, lang: str, out: IO[str]) -> None:
-    doc = {
-        "as_of": iso(report.as_of),
-        "contract": contract.id,
-        "records": {"read": report.read, "used": report.used, "rejected": len(report.rejected)},
+def render(
+    counts: Counts, results: Iterable[Result], contract: Contract, lang: str, out: IO[str]
+) -> None:
+    """SPEC.md's object, written as the results come (the counts follow them)."""
+    out.write("{\n")
+    out.write(f'  "as_of": {json.dumps(iso(counts.as_of))},\n')
+    out.write(f'  "contract": {json.dumps(contract.id, ensure_ascii=False)},\n')
+    out.write('  "results": [')
+    for n, result in enumerate(results):
+        out.write(",\n    " if n else "\n    ")
+        out.write(json.dumps(result_dict(result), ensure_ascii=False))
+    out.write("\n  ],\n")
+    tail = {
+        "records": {"read": counts.read, "used": counts.used, "rejected": len(counts.rejected)},
         "rejected": [
-            {"line": r.line, "source": r.source, "reason": r.reason} for r in report.rejected
+            {"line": r.line, "source": r.source, "reason": r.reason} for r in counts.rejected
         ],
-        "results": [result_dict(r) for r in report.results],
-        "summary": report.summary(),
+        "summary": counts.summary(),
     }
-    json.dump(doc, out, ensure_ascii=False, indent=2)
+    body = json.dumps(tail, ensure_ascii=False, indent=2)
+    out.write(body[body.index("\n") + 1 :])
     out.write("\n")

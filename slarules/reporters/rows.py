@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..engine import AuditReport
 from ..model import Contract
 from ..results import STATUS_TEXT, STATUSES, Result
+
+if TYPE_CHECKING:
+    from . import Counts
 
 
 def iso(at: datetime | None) -> str | None:
@@ -60,14 +62,17 @@ def status_label(status: str, lang: str) -> str:
     return f"{text.zh} {text.en}" if lang == "zh" else f"{text.en} {text.zh}"
 
 
-def summary_rows(report: AuditReport) -> list[list[Any]]:
-    rows = []
-    for obligation, counts in report.summary().items():
-        rows.append([obligation, *(counts[s] for s in STATUSES)])
-    return rows
+def summary_rows(report: Counts, contract: Contract) -> list[list[Any]]:
+    """One row per obligation with results, in the contract's order."""
+    summary = report.summary()
+    return [
+        [ob.id, *(summary[ob.id][s] for s in STATUSES)]
+        for ob in contract.obligations
+        if ob.id in summary
+    ]
 
 
-def records_line(report: AuditReport, lang: str) -> str:
+def records_line(report: Counts, lang: str) -> str:
     if lang == "zh":
         return (
             f"记录: 读取 {report.read} = 使用 {report.used} + 拒绝 {len(report.rejected)}"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import IO
 
 from tabulate import tabulate
 
-from ..engine import AuditReport
 from ..model import Contract
-from ..results import STATUS_TEXT, STATUSES
-from . import reporter
+from ..results import STATUS_TEXT, STATUSES, Result
+from . import Counts, reporter
 from .rows import hours_minutes, local, records_line, status_label, summary_rows
 
 HEADERS = (
@@ -24,9 +24,16 @@ HEADERS = (
 )
 
 
-def _render(report: AuditReport, contract: Contract, lang: str, out: IO[str], fmt: str) -> None:
+def _render(
+    report: Counts,
+    results: Iterable[Result],
+    contract: Contract,
+    lang: str,
+    out: IO[str],
+    fmt: str,
+) -> None:
     rows = []
-    for r in report.results:
+    for r in results:  # tables need every row for their widths
         f = r.finding
         rows.append(
             [
@@ -54,7 +61,11 @@ def _render(report: AuditReport, contract: Contract, lang: str, out: IO[str], fm
         out.write("\n\n")
     status_headers = [f"{STATUS_TEXT[s].zh} {STATUS_TEXT[s].en}" for s in STATUSES]
     out.write(
-        tabulate(summary_rows(report), headers=["义务 Obligation", *status_headers], tablefmt=fmt)
+        tabulate(
+            summary_rows(report, contract),
+            headers=["义务 Obligation", *status_headers],
+            tablefmt=fmt,
+        )
     )
     out.write("\n\n" + records_line(report, lang) + "\n")
     if report.rejected:
@@ -64,11 +75,15 @@ def _render(report: AuditReport, contract: Contract, lang: str, out: IO[str], fm
 
 
 @reporter("table")
-def table(report: AuditReport, contract: Contract, lang: str, out: IO[str]) -> None:
-    _render(report, contract, lang, out, "simple_grid")
+def table(
+    report: Counts, results: Iterable[Result], contract: Contract, lang: str, out: IO[str]
+) -> None:
+    _render(report, results, contract, lang, out, "simple_grid")
 
 
 @reporter("markdown")
-def markdown(report: AuditReport, contract: Contract, lang: str, out: IO[str]) -> None:
+def markdown(
+    report: Counts, results: Iterable[Result], contract: Contract, lang: str, out: IO[str]
+) -> None:
     out.write(f"# {contract.title.pick(lang)}\n\nas of 截至 {local(report.as_of, contract)}\n\n")
-    _render(report, contract, lang, out, "github")
+    _render(report, results, contract, lang, out, "github")

@@ -16,9 +16,11 @@ KINDS: dict[str, str] = {
     "Calendar": "calendar",
     "Devices": "devices",
     "TestCases": "testcases",
+    "Mapping": "mapping",
 }
-# Kinds that make up a contract; TestCases files are run by ``slarules test``.
-RULE_KINDS = tuple(k for k in KINDS if k != "TestCases")
+# Kinds that make up a contract. TestCases files are run by ``slarules test``;
+# Mapping files turn ticket-system exports into events (``slarules import``).
+RULE_KINDS = tuple(k for k in KINDS if k not in ("TestCases", "Mapping"))
 
 
 def schema_names() -> list[str]:
