@@ -98,7 +98,8 @@ def main() -> None:
             [sys.executable, str(ROOT / "bench" / "gen_log.py"), str(args.incidents), path],
             check=True,
         )
-    lines = sum(1 for _ in open(path, "rb"))
+    with open(path, "rb") as stream:
+        lines = sum(1 for _ in stream)
     print(
         f"log: {path}: {args.incidents:,} incidents, {lines:,} events, "
         f"{Path(path).stat().st_size / 2**20:.0f} MiB"

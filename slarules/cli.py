@@ -299,6 +299,8 @@ class AuditOptions:
     encoding: str | None
     only_case: str | None = None
     explain: bool = False
+    window: tuple[datetime | None, datetime | None] = (None, None)
+    obligations: tuple[str, ...] = ()
 
 
 def _records(options: AuditOptions) -> Iterator[tuple[str, int, Any]]:
@@ -324,7 +326,13 @@ def start_audit(contract: m.Contract, options: AuditOptions) -> Any:
 
     last_of = None if options.only_case else last_positions(list(options.logs), options.encoding)
     return Audit(
-        contract, _records(options), options.as_of, last_of=last_of, explain=options.explain
+        contract,
+        _records(options),
+        options.as_of,
+        last_of=last_of,
+        explain=options.explain,
+        window=options.window,
+        only=options.obligations or None,
     )
 
 
@@ -368,6 +376,17 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
 @click.option(
     "--encoding", help="Encoding of the logs (default UTF-8, with or without BOM), e.g. gbk."
 )
+@click.option("--from", "window_from", help="Audit window start: a month (2026-10) or a date/time.")
+@click.option(
+    "--to", "window_to", help="Audit window end: a month (its end) or a date (its 24:00)."
+)
+@click.option(
+    "-O",
+    "--obligation",
+    "obligations",
+    multiple=True,
+    help="Audit only this obligation (repeatable; default: all).",
+)
 def audit(
     rules: str | None,
     logs: tuple[str, ...],
@@ -376,13 +395,26 @@ def audit(
     lang: str,
     only_breaches: bool,
     encoding: str | None,
+    window_from: str | None,
+    window_to: str | None,
+    obligations: tuple[str, ...],
 ) -> None:
-    """Check every case in the LOGs (JSON Lines or CSV; - for stdin) against the contract."""
+    """Check every case in the LOGs (JSON Lines or CSV; - for stdin) against the contract.
+
+    Periodic duties (monthly summary, inspections, hotline service level, ...) are
+    judged for every period of the window: --from/--to, or the months the logs cover.
+    """
     from .reporters import get
 
     contract = _load(rules)
+    _known_obligations(contract, obligations)
     when = _time(as_of, contract, "--as-of") or datetime.now(contract.tz)
-    audit = start_audit(contract, AuditOptions(logs, when, encoding))
+    window = (
+        _bound(window_from, contract, "--from", end=False),
+        _bound(window_to, contract, "--to", end=True),
+    )
+    options = AuditOptions(logs, when, encoding, window=window, obligations=obligations)
+    audit = start_audit(contract, options)
     results = _guarded(iter(audit))
     if only_breaches:
         results = (r for r in results if r.status == "breached")
@@ -391,6 +423,43 @@ def audit(
         for rejection in audit.rejected:
             click.echo(f"rejected: {rejection}", err=True)
     sys.exit(_exit_status(audit))
+
+
+def _known_obligations(contract: m.Contract, names: tuple[str, ...]) -> None:
+    known = [ob.id for ob in contract.obligations]
+    for name in names:
+        if name not in known:
+            import difflib
+
+            close = difflib.get_close_matches(name, known, n=1)
+            _fail(
+                f"unknown obligation {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+            )
+
+
+def _bound(text: str | None, contract: m.Contract, what: str, *, end: bool) -> datetime | None:
+    """A window bound: a month means its first day (or, for an end, the next month's)."""
+    import re
+
+    from .clocks import period_end
+
+    if text is None:
+        return None
+    month = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if month:
+        start = (
+            datetime(int(month[1]), int(month[2]), 1, tzinfo=contract.tz)
+            if 1 <= int(month[2]) <= 12
+            else None
+        )
+        if start is None:
+            _fail(f"{what}: no month {text!r}")
+        return period_end(start, "month", contract.tz) if end else start
+    at = _time(text, contract, what)
+    assert at is not None
+    if end and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        return period_end(at, "day", contract.tz)  # a date as an end means its 24:00
+    return at
 
 
 def _exit_status(report: Any) -> int:

@@ -10,8 +10,9 @@ from typing import Any
 from . import model as m
 from .case import Case
 from .events import Event, Rejection, check_record
-from .kinds import CASE_KINDS
+from .kinds import CASE_KINDS, WINDOW_KINDS
 from .kinds.common import Context, pick_budget
+from .kinds.window import Window, WindowContext, window_of
 from .results import STATUSES, Result
 from .timing import Clocks
 
@@ -51,6 +52,7 @@ class Engine:
     contract: m.Contract
     as_of: datetime
     explain: bool = False
+    only: frozenset[str] | None = None  # obligation ids to evaluate (None: all)
     clocks: Clocks = field(init=False)
 
     def __post_init__(self) -> None:
@@ -60,7 +62,7 @@ class Engine:
         self.plan = [
             (ob, CASE_KINDS[ob.type].evaluate)
             for ob in self.contract.obligations
-            if ob.type in CASE_KINDS
+            if ob.type in CASE_KINDS and (self.only is None or ob.id in self.only)
         ]
 
     def evaluate(self, case: Case) -> list[Result]:
@@ -122,9 +124,14 @@ class Audit:
         *,
         last_of: Mapping[str, int] | None = None,
         explain: bool = False,
+        window: tuple[datetime | None, datetime | None] = (None, None),
+        only: Iterable[str] | None = None,
     ) -> None:
         self.contract = contract
+        self.only = None if only is None else frozenset(only)
         self.as_of = as_of
+        self.requested_window = window
+        self.window: Window | None = None
         self.read = 0
         self.rejected: list[Rejection] = []
         self.counts: dict[str, dict[str, int]] = {
@@ -132,7 +139,17 @@ class Audit:
         }
         self._records = records
         self._last_of = last_of
-        self._engine = Engine(contract, as_of, explain)
+        self._engine = Engine(contract, as_of, explain, self.only)
+        self._watched = _watched_events(contract)
+        self._watched_severities = {
+            level
+            for ob in contract.obligations
+            if isinstance(ob, m.AdvanceNotice)
+            for level in ob.except_after_severity
+        }
+        self._window_events: dict[str, list[Event]] = {}
+        self._first: datetime | None = None
+        self._last: datetime | None = None
 
     @property
     def used(self) -> int:
@@ -172,17 +189,76 @@ class Audit:
                             f"{source}:{line}: case {checked.case!r} came after its last record"
                         )
                     open_cases.setdefault(checked.case, []).append(checked)
+                    self._watch(checked)
             finished = ends.pop(self.read, None)
             if finished is not None and finished in open_cases:
                 closed.add(finished)
                 yield from self._evaluate(finished, open_cases.pop(finished))
         for case_id in sorted(open_cases):
             yield from self._evaluate(case_id, open_cases[case_id])
+        yield from self._evaluate_window()
+
+    def _watch(self, event: Event) -> None:
+        """Keep what the period-level duties need, and the log's time span."""
+        at = event.at
+        if self._first is None or at < self._first:
+            self._first = at
+        if self._last is None or at > self._last:
+            self._last = at
+        if event.name in self._watched and (
+            event.name != "reported" or event.get("severity") in self._watched_severities
+        ):
+            self._window_events.setdefault(event.name, []).append(event)
+
+    def _evaluate_window(self) -> Iterator[Result]:
+        start, end = self.requested_window
+        if (self._first is None or self._last is None) and (start is None or end is None):
+            return
+        ctx = self._engine.ctx
+        default = window_of([self._first, self._last], ctx) if self._first and self._last else None
+        self.window = Window(start or default.start, end or default.end)  # type: ignore[union-attr]
+        events = {
+            name: sorted(found, key=lambda e: (e.at, e.seq))
+            for name, found in self._window_events.items()
+        }
+        wc = WindowContext(ctx, self.window, events)
+        for ob in self.contract.obligations:
+            kind = WINDOW_KINDS.get(ob.type)
+            if kind is None or (self.only is not None and ob.id not in self.only):
+                continue
+            for n, finding in enumerate(kind.evaluate(wc, ob), start=1):
+                result = Result(
+                    case=finding.case or finding.period or "-",
+                    obligation=ob.id,
+                    clause=ob.clause,
+                    title=ob.title,
+                    finding=finding,
+                    as_of=self.as_of,
+                    occurrence=n if finding.case is None else 1,
+                )
+                self.counts[result.obligation][result.status] += 1
+                yield result
 
     def finish(self) -> AuditReport:
         """Run to the end and keep every result."""
         results = tuple(self)
-        return AuditReport(self.as_of, results, self.read, tuple(self.rejected))
+        window = (self.window.start, self.window.end) if self.window else None
+        return AuditReport(self.as_of, results, self.read, tuple(self.rejected), window)
+
+
+def _watched_events(contract: m.Contract) -> set[str]:
+    """The events that the period-level duties read, across all cases."""
+    names: set[str] = set()
+    for ob in contract.obligations:
+        if ob.type not in WINDOW_KINDS:
+            continue
+        for attribute in ("deliverable", "notice", "for_event", "event"):
+            value = getattr(ob, attribute, None)
+            if value:
+                names.add(value)
+        if isinstance(ob, m.AdvanceNotice) and ob.except_after_severity:
+            names.add("reported")
+    return names
 
 
 def check_records(
@@ -211,16 +287,16 @@ def audit_records(
     as_of: datetime,
     source: str = "<records>",
     explain: bool = False,
+    window: tuple[datetime | None, datetime | None] = (None, None),
+    only: Iterable[str] | None = None,
 ) -> AuditReport:
     """Check and audit in-memory records; the library's entry point.
 
-    ``explain`` also builds each result's step-by-step explanation.
+    ``explain`` also builds each result's step-by-step explanation; ``window``
+    bounds the periods of the periodic duties (default: the months the records cover).
     """
-    events, rejected, read = check_records(
-        contract, ((source, n, raw) for n, raw in enumerate(records, start=1))
-    )
-    results = tuple(audit_events(contract, events, as_of, explain))
-    return AuditReport(as_of, results, read, tuple(rejected))
+    numbered = ((source, n, raw) for n, raw in enumerate(records, start=1))
+    return Audit(contract, numbered, as_of, explain=explain, window=window, only=only).finish()
 
 
 @dataclass(frozen=True)

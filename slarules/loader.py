@@ -572,6 +572,7 @@ class _Builder:
                 clock=raw["clock"],
                 at_least=self.dated(doc, (*path, "at_least"), raw["at_least"], units),
                 party=raw.get("party", "provider"),
+                for_event=ev("for_event") if "for_event" in raw else None,
                 except_after_severity=self.severities(
                     doc, (*path, "except_after_severity"), raw.get("except_after_severity", [])
                 ),

@@ -287,6 +287,7 @@ class AdvanceNotice(Obligation):
     at_least: Dated[Duration]
     party: str = "provider"
     except_after_severity: tuple[str, ...] = ()
+    for_event: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,15 +381,20 @@ class Contract:
         as_of: datetime | None = None,
         *,
         explain: bool = False,
+        window: tuple[datetime | None, datetime | None] = (None, None),
+        only: Iterable[str] | None = None,
     ) -> AuditReport:
         """Audit event records (mappings shaped like SPEC.md's log lines).
 
         Records that cannot be used are rejected with their index (1-based) as line.
-        ``as_of`` defaults to now; ``explain`` builds each result's steps.
+        ``as_of`` defaults to now; ``explain`` builds each result's steps; ``window``
+        (start, end) bounds the periodic duties' periods (default: the months the
+        records cover); ``only`` limits the audit to these obligation ids.
         """
         from .engine import audit_records
 
-        return audit_records(self, records, as_of or datetime.now(self.tz), explain=explain)
+        when = as_of or datetime.now(self.tz)
+        return audit_records(self, records, when, explain=explain, window=window, only=only)
 
     def matching_levels(self, facts: Mapping[str, Value | None]) -> tuple[Level, ...]:
         return tuple(level for level in self.levels if level.when.evaluate(facts))

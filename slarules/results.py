@@ -39,6 +39,7 @@ class Finding:
     period: str | None = None
     case: str | None = None  # a kind may name its own case (a period, a device)
     details: tuple[tuple[str, object], ...] = ()
+    timed: bool = True  # False for a share over a period: it has no lateness
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ class Result:
     @property
     def late_by(self) -> timedelta | None:
         f = self.finding
-        if f.due is None or f.status != "breached":
+        if f.due is None or f.status != "breached" or not f.timed:
             return None
         end = f.done or self.as_of
         return max(end - f.due, timedelta(0))
@@ -68,7 +69,7 @@ class Result:
     def margin(self) -> timedelta | None:
         """Time to spare (positive) or lateness (negative), as of the audit."""
         f = self.finding
-        if f.due is None:
+        if f.due is None or not f.timed:
             return None
         return f.due - (f.done or self.as_of)
 

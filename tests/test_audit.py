@@ -86,7 +86,19 @@ def test_nothing_breached_exits_0(tmp_path: Path) -> None:
         json.dumps(INCIDENT[0], ensure_ascii=False) + "\n" + json.dumps(INCIDENT[1]) + "\n", "utf-8"
     )
     result = CliRunner().invoke(
-        main, ["audit", str(log), "--as-of", "2026-03-02T09:06", "--format", "json"]
+        main,
+        [
+            "audit",
+            str(log),
+            "--as-of",
+            "2026-03-02T09:06",
+            "--format",
+            "json",
+            "-O",
+            "remote_response",
+            "-O",
+            "general_response",
+        ],
     )
     assert result.exit_code == 0, result.output
 

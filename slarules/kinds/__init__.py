@@ -7,13 +7,24 @@ clause on each.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import ModuleType
 
-from . import deadline, max_gap, severity_check, solve_or_escalate
+from . import (
+    advance_notice,
+    deadline,
+    max_gap,
+    min_duration,
+    periodic,
+    service_level,
+    severity_check,
+    solve_or_escalate,
+)
 
+# Clocks on one case: evaluate(ctx, ob, case).
 CASE_KINDS: dict[str, ModuleType] = {
     mod.TYPE: mod for mod in (deadline, solve_or_escalate, max_gap, severity_check)
 }
-
-Evaluate = Callable[..., list[object]]
+# Duties over the audit window: evaluate(window_context, ob).
+WINDOW_KINDS: dict[str, ModuleType] = {
+    mod.TYPE: mod for mod in (periodic, advance_notice, min_duration, service_level)
+}

@@ -1,0 +1,142 @@
+"""``advance_notice``: a notice given at least N (working) days before a planned date.
+
+Each notice event carries ``planned_for``. "At least N working days before" a
+date means on or before the N-th working day before it (the notice day counts
+whole: it ends at 24:00); "N days before" counts calendar days. With
+``for_event`` every such event (an inspection) needs a notice planned for its
+day; one without is a breach. ``except_after_severity``: no term when a fault of
+those levels was reported within the notice period before the planned date
+(training after a major fault, 2.3.6).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from .. import model as m
+from ..events import Event
+from ..results import Finding, Step
+from .common import fmt, lazy, text, verdict
+from .window import WindowContext, local_day
+
+TYPE = "advance_notice"
+
+
+def latest_notice(wc: WindowContext, ob: m.AdvanceNotice, planned: datetime) -> datetime:
+    """The end of the last day on which the notice still counts."""
+    ctx = wc.ctx
+    amount = ob.at_least.at(planned)
+    day = local_day(planned, ctx).date()
+    if ob.clock == "working_days":
+        last = ctx.contract.calendar.working_days_before(day, amount.as_days())
+    else:
+        last = day - timedelta(days=amount.as_days())
+    return datetime(last.year, last.month, last.day, tzinfo=ctx.contract.tz) + timedelta(days=1)
+
+
+def evaluate(wc: WindowContext, ob: m.AdvanceNotice) -> list[Finding]:
+    ctx = wc.ctx
+    findings = []
+    notices = [n for n in wc.of(ob.notice) if n.get("planned_for") is not None]
+    for notice in notices:
+        planned: datetime = notice.get("planned_for")
+        if not (wc.window.start <= planned < wc.window.end):
+            continue
+        findings.append(_judge(wc, ob, notice, planned))
+    if ob.for_event is not None:
+        noticed_days = {local_day(n.get("planned_for"), ctx) for n in notices}
+        for event in wc.of(ob.for_event):
+            if not (wc.window.start <= event.at < wc.window.end):
+                continue
+            if local_day(event.at, ctx) not in noticed_days:
+                findings.append(_missing(wc, ob, event))
+    return findings
+
+
+def _excepted(
+    wc: WindowContext, ob: m.AdvanceNotice, planned: datetime, due: datetime
+) -> Event | None:
+    if not ob.except_after_severity:
+        return None
+    window_start = due - timedelta(days=1)
+    for report in wc.of("reported"):
+        if (
+            report.get("severity") in ob.except_after_severity
+            and window_start <= report.at <= planned
+        ):
+            return report
+    return None
+
+
+def _judge(wc: WindowContext, ob: m.AdvanceNotice, notice: Event, planned: datetime) -> Finding:
+    ctx = wc.ctx
+    tz = ctx.contract.tz
+    due = latest_notice(wc, ob, planned)
+    amount = ob.at_least.at(planned)
+    who = "客户" if ob.party == "customer" else ""
+    steps = (
+        (
+            Step(
+                text(
+                    f"计划日期 {fmt(planned, tz)}; 须提前 {amount}",
+                    f"planned for {fmt(planned, tz)}; at least {amount} ahead",
+                )
+            ),
+            Step(
+                text(
+                    f"最迟 {fmt(due, tz)} 之前{who}通知",
+                    f"notice due by {fmt(due, tz)} ({ob.party})",
+                ),
+                due,
+            ),
+        )
+        if ctx.explain
+        else ()
+    )
+    excepted = _excepted(wc, ob, planned, due)
+    if excepted is not None:
+        reason = text(
+            f"例外: {excepted.case} 于 {fmt(excepted.at, tz)} 申告{excepted.get('severity')}故障",
+            f"exception: {excepted.case}, a {excepted.get('severity')} fault, reported {fmt(excepted.at, tz)}",
+        )
+        return Finding(
+            "not_applicable",
+            reason,
+            notice.at,
+            due,
+            notice.at,
+            ob.clock,
+            str(amount),
+            steps,
+            case=notice.case,
+        )
+    status = verdict(due, notice.at, ctx.as_of)
+    at = notice.at
+
+    def reason_() -> m.Text:
+        if status == "met":
+            return text(
+                f"{fmt(at, tz)} 通知, 计划 {fmt(planned, tz)}",
+                f"notified {fmt(at, tz)} for {fmt(planned, tz)}",
+            )
+        return text(
+            f"{fmt(at, tz)} 才通知, 应在 {fmt(due, tz)} 之前",
+            f"notified {fmt(at, tz)}, after the last day ({fmt(due, tz)})",
+        )
+
+    return Finding(
+        status, lazy(reason_), at, due, at, ob.clock, str(amount), steps, case=notice.case
+    )
+
+
+def _missing(wc: WindowContext, ob: m.AdvanceNotice, event: Event) -> Finding:
+    ctx = wc.ctx
+    tz = ctx.contract.tz
+    due = latest_notice(wc, ob, event.at)
+    amount = ob.at_least.at(event.at)
+    status = verdict(due, None, ctx.as_of)
+    reason = text(
+        f"{fmt(event.at, tz)} 的{ctx.contract.events[event.name].zh}没有事先通知",
+        f"no notice for the {event.name} of {fmt(event.at, tz)}",
+    )
+    return Finding(status, reason, event.at, due, None, ob.clock, str(amount), (), case=event.case)
