@@ -55,10 +55,8 @@ def evaluate(wc: WindowContext, ob: m.ServiceLevel) -> list[Finding]:
         share = 100.0 * good / len(in_period)
         reached = OPS[ob.target_op](share, ob.target_percent)
         target = f"{'>=' if ob.target_op == 'ge' else '>'} {ob.target_percent:g}%"
-        if period.end > ctx.as_of:
-            status = "pending"
-        else:
-            status = "met" if reached else "breached"
+        # A period not over yet can still change its share.
+        status = "pending" if period.end > ctx.as_of else ("met" if reached else "breached")
         worst = sorted(in_period, key=lambda e: -float(e.get(ob.measure)))[:SHOWN_WORST]
         worst_text = ", ".join(f"{fmt(e.at, tz)} {float(e.get(ob.measure)):g}" for e in worst)
         summary = (
