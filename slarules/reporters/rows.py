@@ -23,11 +23,15 @@ def local(at: datetime | None, contract: Contract) -> str:
 
 
 def hours_minutes(delta: timedelta | None) -> str:
+    """'5m', '2h05m', '3d 4h05m' (days shown once past 24 hours)."""
     if delta is None:
         return ""
     minutes = int(delta.total_seconds() // 60)
     sign = "-" if minutes < 0 else ""
     hours, mins = divmod(abs(minutes), 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{sign}{days}d {hours}h{mins:02d}m"
     return f"{sign}{hours}h{mins:02d}m" if hours else f"{sign}{mins}m"
 
 
