@@ -33,12 +33,14 @@ class Duration:
     unit: Unit
     label: str = field(init=False, compare=False, repr=False)
     seconds: float = field(init=False, compare=False, repr=False)
+    delta: timedelta = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Precomputed: durations are read on every clock of every case.
         object.__setattr__(self, "label", f"{self.amount.normalize():f} {self.unit}")
         factor = ELAPSED_UNITS.get(self.unit)
         object.__setattr__(self, "seconds", float(self.amount * factor) if factor else 0.0)
+        object.__setattr__(self, "delta", timedelta(seconds=self.seconds))
 
     @property
     def is_elapsed(self) -> bool:
@@ -48,7 +50,7 @@ class Duration:
         """The elapsed length; only for ``s``, ``min`` and ``h``."""
         if self.unit not in ELAPSED_UNITS:
             raise DurationError(f"{self} counts days, not elapsed time")
-        return timedelta(seconds=self.seconds)
+        return self.delta
 
     def as_days(self) -> int:
         """The whole number of days; only for ``d`` and ``wd``."""

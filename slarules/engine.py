@@ -67,18 +67,11 @@ class Engine:
 
     def evaluate(self, case: Case) -> list[Result]:
         results: list[Result] = []
+        append, ctx, as_of, case_id = results.append, self.ctx, self.as_of, case.id
         for ob, evaluate in self.plan:
-            for n, finding in enumerate(evaluate(self.ctx, ob, case), start=1):
-                results.append(
-                    Result(
-                        case=finding.case or case.id,
-                        obligation=ob.id,
-                        clause=ob.clause,
-                        title=ob.title,
-                        finding=finding,
-                        as_of=self.as_of,
-                        occurrence=n,
-                    )
+            for n, finding in enumerate(evaluate(ctx, ob, case), start=1):
+                append(
+                    Result(finding.case or case_id, ob.id, ob.clause, ob.title, finding, as_of, n)
                 )
         return results
 

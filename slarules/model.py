@@ -335,6 +335,9 @@ class Contract:
 
     def level(self, name: str) -> Level | None:
         """A level by id, Chinese name, English name or alias (case-insensitive)."""
+        for level in self.levels:  # the ids themselves are the common case
+            if level.id == name:
+                return level
         level_id = self._level_names.get(name.strip().casefold())
         return None if level_id is None else self.level_by_id(level_id)
 

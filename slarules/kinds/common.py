@@ -106,12 +106,16 @@ def due_step(ctx: Context, clock: str, due: datetime) -> Step:
     )
 
 
+_DECLARED = text("申告级别", "declared on the report")
+_SINGLE = text("固定时限", "a single term")
+
+
 def severity_for(ctx: Context, case: Case, start: datetime) -> tuple[str | None, m.Words]:
     """The level that drives this clock, and why (declared, reclassified, derived)."""
     contract = ctx.contract
     policy = contract.reading("reclassification")
     level_id, setter = case.severity_at(start, policy)
-    why: m.Words = text("申告级别", "declared on the report")
+    why: m.Words = _DECLARED
     if setter is not None and setter.name == "reclassified":
         when = setter.at
         why = lazy(
@@ -147,10 +151,8 @@ def pick_budget(
     """The budget for this clock, or why the contract sets none (不适用)."""
     contract = ctx.contract
     if budget.by is None and not applies:
-        return BudgetPick(
-            budget.cells[""].at(case.start) if budget.cells[""] else None,
-            text("固定时限", "a single term"),
-        )
+        cell = budget.cells[""]
+        return BudgetPick(cell.at(case.start) if cell else None, _SINGLE)
     level_id, why = severity_for(ctx, case, start)
     if applies and level_id is None:
         return BudgetPick(None, EMPTY, _NO_SEVERITY)
@@ -169,7 +171,7 @@ def pick_budget(
     source: m.Words
     if budget.by is None:
         found, cell = budget.lookup(None)
-        source = text("固定时限", "a single term")
+        source = _SINGLE
     elif budget.by == "severity":
         if level_id is None:
             return BudgetPick(None, EMPTY, _NO_SEVERITY)

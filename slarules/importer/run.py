@@ -1,0 +1,262 @@
+"""Reading an export through a mapping: the streaming pipeline and its counts.
+
+Iterating an :class:`ImportRun` yields ``(source, line, record-or-Rejection)``
+triples, the shape :func:`slarules.readers.read_logs` yields, so
+:func:`slarules.engine.check_records` audits them unchanged. Afterwards
+:attr:`ImportRun.counts` reconciles every row: read = imported (turned into
+at least one event) + skipped (with a reason) + rejected (with file and line).
+
+Memory, by the mapping's ``input`` settings:
+
+- ``sort: false``: rows are converted as they arrive; only each case's small
+  state is kept (for ``grouped_by_case: true``, only the current case's).
+- ``sort: true, grouped_by_case: true``: one case's rows at a time are held,
+  sorted and converted when the next case begins.
+- ``sort: true, grouped_by_case: false`` (the default, right for any export):
+  every row is held until the input ends, since any case may still get rows.
+
+With ``grouped_by_case: true`` a case whose rows come back after another
+case's is not merged into a half-converted case: those rows are rejected.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import chain
+
+from .. import model as m
+from ..events import Rejection
+from .convert import CaseConverter, Triple
+from .csvsource import read_csv_rows
+from .model import ExportMapping
+from .rows import Row
+from .xessource import read_xes_rows
+
+Prepared = tuple[Row, str, datetime]
+
+
+@dataclass
+class ImportCounts:
+    """How every row of an export was used."""
+
+    read: int = 0
+    imported: int = 0  # rows that became at least one event
+    skipped: int = 0
+    rejected: int = 0
+    events: int = 0
+    cases: int = 0  # cases whose report was produced
+    earliest: datetime | None = None  # the times of the rows read, for an audit's window
+    latest: datetime | None = None
+    skip_reasons: Counter[str] = field(default_factory=Counter)
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def reconciles(self) -> bool:
+        return self.read == self.imported + self.skipped + self.rejected
+
+    def summary(self) -> str:
+        return (
+            f"rows: read {self.read} = imported {self.imported} + skipped {self.skipped}"
+            f" + rejected {self.rejected}; {self.events} events in {self.cases} cases"
+        )
+
+    def skip_lines(self, top: int | None = None) -> list[str]:
+        """``  12  no event for 'Queued'``: the skip tally, largest first."""
+        return [f"{n:>8}  {reason}" for reason, n in self.skip_reasons.most_common(top)]
+
+
+def export_format(path: str, mapping: ExportMapping) -> str:
+    if mapping.input.format != "auto":
+        return mapping.input.format
+    lower = path.lower()
+    return "xes" if lower.endswith((".xes", ".xes.gz")) else "csv"
+
+
+class ImportRun:
+    """An export read through a mapping; iterate it (once per pass) for the records."""
+
+    def __init__(
+        self,
+        mapping: ExportMapping,
+        paths: Sequence[str | os.PathLike[str]],
+        contract: m.Contract,
+        encoding: str | None = None,
+    ) -> None:
+        self.mapping = mapping
+        self.paths = [os.fspath(p) for p in paths]
+        self.contract = contract
+        self.encoding = encoding
+        self.counts = ImportCounts()
+
+    def __iter__(self) -> Iterator[Triple]:
+        self.counts = ImportCounts()  # each pass reads the files again and counts afresh
+        rows = chain.from_iterable(self._rows(path) for path in self.paths)
+        spec = self.mapping.input
+        if not spec.sort:
+            return self._streamed(rows)
+        if spec.grouped_by_case:
+            return self._by_group(rows)
+        return self._buffered(rows)
+
+    # -- sources
+
+    def _rows(self, path: str) -> Iterator[Row | Rejection]:
+        wanted = self.mapping.columns()
+        if export_format(path, self.mapping) == "xes":
+            return read_xes_rows(path, self.mapping.input, wanted)
+        return read_csv_rows(path, self.mapping.input, wanted, self.encoding)
+
+    def _prepare(self, item: Row | Rejection) -> Prepared | Rejection:
+        self.counts.read += 1
+        if isinstance(item, Rejection):
+            return item
+        mapping = self.mapping
+        case = item.cells.get(mapping.case_column)
+        if case is None:
+            return Rejection(item.source, item.line, f"no case id (column {mapping.case_column!r})")
+        column = mapping.time.column
+        text = item.cells.get(column)
+        if text is None:
+            return Rejection(item.source, item.line, f"no time (column {column!r})")
+        try:
+            at = mapping.time.format.parse(text)
+        except ValueError as exc:
+            return Rejection(item.source, item.line, f"{column}: {exc}")
+        counts = self.counts
+        if counts.latest is None or at > counts.latest:
+            counts.latest = at
+        if counts.earliest is None or at < counts.earliest:
+            counts.earliest = at
+        return item, case, at
+
+    # -- accounting
+
+    def _reject(self, rejection: Rejection) -> Triple:
+        self.counts.rejected += 1
+        self.counts.rejections.append(rejection)
+        return rejection.source, rejection.line, rejection
+
+    def _feed(self, converter: CaseConverter, row: Row, at: datetime) -> list[Triple]:
+        triples, reason = converter.feed(row, at)
+        counts = self.counts
+        if reason is not None:
+            counts.skipped += 1
+            counts.skip_reasons[reason] += 1
+            return []
+        first = triples[0][2]
+        if isinstance(first, Rejection):
+            self._reject(first)
+            return triples
+        counts.imported += 1
+        counts.events += len(triples)
+        if not converter.counted:
+            converter.counted = True
+            counts.cases += 1
+        return triples
+
+    def _converter(self, case: str) -> CaseConverter:
+        return CaseConverter(self.mapping, self.contract, case)
+
+    def _flush(self, case: str, rows: list[tuple[Row, datetime]]) -> Iterator[Triple]:
+        rows.sort(key=lambda item: item[1])  # stable: equal times keep the file's order
+        converter = self._converter(case)
+        for row, at in rows:
+            yield from self._feed(converter, row, at)
+
+    def _returned(self, row: Row, case: str, ended: dict[str, int]) -> Triple:
+        return self._reject(
+            Rejection(
+                row.source,
+                row.line,
+                f"case {case!r} comes back after other cases (its rows ended at line "
+                f"{ended[case]}); the mapping says input.grouped_by_case: true",
+            )
+        )
+
+    # -- the three pipelines
+
+    def _streamed(self, rows: Iterable[Row | Rejection]) -> Iterator[Triple]:
+        grouped = self.mapping.input.grouped_by_case
+        states: dict[str, CaseConverter] = {}
+        ended: dict[str, int] = {}
+        current: str | None = None
+        last_line = 0
+        for item in rows:
+            prepared = self._prepare(item)
+            if isinstance(prepared, Rejection):
+                yield self._reject(prepared)
+                continue
+            row, case, at = prepared
+            if grouped and case != current:
+                if current is not None:
+                    states.pop(current, None)
+                    ended[current] = last_line
+                    current = None
+                if case in ended:
+                    yield self._returned(row, case, ended)
+                    continue
+                current = case
+            last_line = row.line
+            converter = states.get(case)
+            if converter is None:
+                converter = states[case] = self._converter(case)
+            yield from self._feed(converter, row, at)
+
+    def _by_group(self, rows: Iterable[Row | Rejection]) -> Iterator[Triple]:
+        ended: dict[str, int] = {}
+        current: str | None = None
+        last_line = 0
+        buffer: list[tuple[Row, datetime]] = []
+        for item in rows:
+            prepared = self._prepare(item)
+            if isinstance(prepared, Rejection):
+                yield self._reject(prepared)
+                continue
+            row, case, at = prepared
+            if case != current:
+                if current is not None:
+                    ended[current] = last_line
+                    yield from self._flush(current, buffer)
+                    buffer = []
+                    current = None
+                if case in ended:
+                    yield self._returned(row, case, ended)
+                    continue
+                current = case
+            last_line = row.line
+            buffer.append((row, at))
+        if current is not None:
+            yield from self._flush(current, buffer)
+
+    def _buffered(self, rows: Iterable[Row | Rejection]) -> Iterator[Triple]:
+        cases: dict[str, list[tuple[Row, datetime]]] = {}
+        for item in rows:
+            prepared = self._prepare(item)
+            if isinstance(prepared, Rejection):
+                yield self._reject(prepared)
+                continue
+            row, case, at = prepared
+            cases.setdefault(case, []).append((row, at))
+        for case, buffered in cases.items():
+            yield from self._flush(case, buffered)
+        cases.clear()
+
+
+def import_export(
+    mapping: ExportMapping,
+    paths: Sequence[str | os.PathLike[str]],
+    contract: m.Contract,
+    encoding: str | None = None,
+) -> ImportRun:
+    """Read exports (CSV, .csv.gz, XES, .xes.gz; ``-`` is CSV on stdin) through a mapping.
+
+    Lazy: nothing is read until the run is iterated. ``encoding`` overrides the
+    mapping's ``input.encoding`` for CSV. A file that cannot be read at all
+    (missing, undecodable, lacking a column the mapping needs) raises
+    :class:`slarules.readers.LogError` during iteration.
+    """
+    return ImportRun(mapping, paths, contract, encoding)

@@ -1,0 +1,118 @@
+"""Times as exports write them: ``iso``, or a small pattern such as ``d/m/Y H:M``.
+
+A pattern is letters, not strptime's %-codes, because mapping authors copy it
+from what they see in a spreadsheet: ``Y`` four-digit year, ``y`` two-digit
+year (20yy), ``m`` month, ``d`` day (one or two digits each), ``H`` hour,
+``M`` minute, ``S`` second (a fraction after ``.`` or ``,`` is allowed), ``z``
+an offset (``Z``, ``+08:00``, ``+0800``). ``[...]`` is optional, a space
+matches any run of blanks, anything else stands for itself. A time without an
+offset is read in the mapping's (or the contract's) zone. Compiled once to a
+regular expression, so parsing a row is one match and one constructor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from ..events import parse_time
+
+_TOKENS = {
+    "Y": r"(?P<Y>\d{4})",
+    "y": r"(?P<y>\d{2})",
+    "m": r"(?P<m>\d{1,2})",
+    "d": r"(?P<d>\d{1,2})",
+    "H": r"(?P<H>\d{1,2})",
+    "M": r"(?P<M>\d{2})",
+    "S": r"(?P<S>\d{2})(?:[.,](?P<f>\d{1,6}))?",
+    "z": r"\s*(?P<z>Z|[+-]\d{2}:?\d{2})",
+}
+
+
+class TimeFormatError(ValueError):
+    """A pattern that cannot be compiled (reported at the mapping's line)."""
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    if "%" in pattern:
+        raise TimeFormatError(
+            f"time format {pattern!r}: write it with the letters d m Y H M S "
+            "(e.g. d/m/Y H:M), not strptime %-codes"
+        )
+    out: list[str] = []
+    depth = 0
+    seen: set[str] = set()
+    for char in pattern:
+        if char in _TOKENS:
+            if char in seen:
+                raise TimeFormatError(f"time format {pattern!r}: {char!r} appears twice")
+            seen.add(char)
+            out.append(_TOKENS[char])
+        elif char == "[":
+            depth += 1
+            out.append("(?:")
+        elif char == "]":
+            if depth == 0:
+                raise TimeFormatError(f"time format {pattern!r}: ']' without '['")
+            depth -= 1
+            out.append(")?")
+        elif char == " ":
+            out.append(r"\s+")
+        else:
+            out.append(re.escape(char))
+    if depth:
+        raise TimeFormatError(f"time format {pattern!r}: '[' without ']'")
+    if not ({"Y", "y"} & seen and {"m", "d"} <= seen):
+        raise TimeFormatError(f"time format {pattern!r}: needs a year (Y or y), m and d")
+    if "Y" in seen and "y" in seen:
+        raise TimeFormatError(f"time format {pattern!r}: use Y or y, not both")
+    return re.compile("".join(out))
+
+
+def _offset(text: str) -> tzinfo:
+    if text == "Z":
+        return timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+@dataclass(frozen=True, slots=True)
+class TimeFormat:
+    """Parses one column's times; naive ones are placed in ``tz``."""
+
+    text: str
+    tz: tzinfo
+    regex: re.Pattern[str] | None  # None: ISO 8601
+
+    @classmethod
+    def of(cls, text: str, tz: tzinfo) -> TimeFormat:
+        if text.strip().lower() == "iso":
+            return cls("iso", tz, None)
+        return cls(text, tz, _compile(text))
+
+    def parse(self, value: str) -> datetime:
+        """The instant ``value`` names; ValueError with a reason a user can act on."""
+        if self.regex is None:
+            return parse_time(value, self.tz)
+        found = self.regex.fullmatch(value.strip())
+        if found is None:
+            raise ValueError(f"bad time {value!r} (expected {self.text})")
+        g = found.groupdict()
+        year = int(g["Y"]) if g.get("Y") else 2000 + int(g["y"])
+        fraction = (g.get("f") or "").ljust(6, "0")
+        try:
+            naive = datetime(
+                year,
+                int(g["m"]),
+                int(g["d"]),
+                int(g.get("H") or 0),
+                int(g.get("M") or 0),
+                int(g.get("S") or 0),
+                int(fraction),
+            )
+        except ValueError as exc:
+            raise ValueError(f"bad time {value!r}: {exc}") from None
+        zone = g.get("z")
+        return naive.replace(tzinfo=_offset(zone) if zone else self.tz)
