@@ -303,20 +303,26 @@ class AuditOptions:
     obligations: tuple[str, ...] = ()
 
 
-def _records(options: AuditOptions) -> Iterator[tuple[str, int, Any]]:
+def _records(options: AuditOptions, total: int | None = None) -> Iterator[tuple[str, int, Any]]:
+    """The logs' records, with a progress line on standard error when it is a terminal."""
+    import time
+
     from .readers import read_logs
 
     show = sys.stderr.isatty()
+    started = time.monotonic()
     for n, record in enumerate(read_logs(list(options.logs), options.encoding), start=1):
-        if show and n % 50_000 == 0:
-            click.echo(f"\rreading 读取… {n:,} records", err=True, nl=False)
+        if show and n % 20_000 == 0:
+            rate = n / max(time.monotonic() - started, 1e-9)
+            done = f" / {total:,} ({100 * n / total:.0f}%)" if total else ""
+            click.echo(f"\r审计 auditing… {n:,}{done} records, {rate:,.0f}/s ", err=True, nl=False)
         raw = record[2]
         wanted = options.only_case
         if wanted is not None and not isinstance(raw, Rejection) and str(raw.get("case")) != wanted:
             continue
         yield record
     if show:
-        click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
+        click.echo("\r" + " " * 72 + "\r", err=True, nl=False)
 
 
 def start_audit(contract: m.Contract, options: AuditOptions) -> Any:
@@ -325,9 +331,10 @@ def start_audit(contract: m.Contract, options: AuditOptions) -> Any:
     from .readers import last_positions
 
     last_of = None if options.only_case else last_positions(list(options.logs), options.encoding)
+    total = max(last_of.values(), default=0) if last_of else None
     return Audit(
         contract,
-        _records(options),
+        _records(options, total),
         options.as_of,
         last_of=last_of,
         explain=options.explain,
