@@ -492,7 +492,11 @@ def explain(
 
     contract = _load(rules)
     when = _time(as_of, contract, "--as-of") or datetime.now(contract.tz)
+    from dataclasses import replace
+
     report = run_audit(contract, AuditOptions((log,), when, encoding, only_case=case, explain=True))
+    # Only this case's records were read; the window duties' results are not about it.
+    report = replace(report, results=tuple(r for r in report.results if r.case == case))
     if not report.results:
         _fail(f"no case {case!r} in {log} (or no obligation's clock started in it)")
     render(report, contract, lang, sys.stdout)

@@ -399,6 +399,26 @@ class Contract:
         when = as_of or datetime.now(self.tz)
         return audit_records(self, records, when, explain=explain, window=window, only=only)
 
+    def terms_at(self, instant: datetime) -> dict[str, dict[str, Duration | None]]:
+        """Every budget, interval and threshold in force at ``instant``, by obligation.
+
+        Keys are the table's (severity or band ids), or ``""`` for a single value;
+        None is the contract's 不适用. A case runs under the terms in force at its start.
+        """
+        out: dict[str, dict[str, Duration | None]] = {}
+        for ob in self.obligations:
+            budget = getattr(ob, "budget", None)
+            if isinstance(budget, Budget):
+                out[ob.id] = {
+                    key: None if cell is None else cell.at(instant)
+                    for key, cell in budget.cells.items()
+                }
+            for name in ("interval", "at_least", "after_period_end", "threshold"):
+                value = getattr(ob, name, None)
+                if isinstance(value, Dated):
+                    out.setdefault(ob.id, {})[name] = value.at(instant)
+        return out
+
     def matching_levels(self, facts: Mapping[str, Value | None]) -> tuple[Level, ...]:
         return tuple(level for level in self.levels if level.when.evaluate(facts))
 

@@ -193,6 +193,9 @@ def test_values_keyed_by_date_of_effect(rules_copy: Path) -> None:
     assert contract.due("remote_response", after, severity="serious").due == after + timedelta(
         minutes=15
     )
+    assert str(contract.terms_at(before)["remote_response"]["serious"]) == "10 min"
+    assert str(contract.terms_at(after)["remote_response"]["serious"]) == "15 min"
+    assert contract.terms_at(after)["workaround"]["minor"] is None
 
 
 # ---------------------------------------------------------------- every error kind

@@ -5,7 +5,7 @@
 >>> run = import_export(mapping, ["examples/servicenow-export.csv"], contract)
 >>> events, rejected, read = check_records(contract, run)   # slarules.engine
 >>> run.counts.summary()
-'rows: read 60 = imported 52 + skipped 8 + rejected 0; 93 events in 15 cases'
+'rows: read 70 = imported 69 + skipped 1 + rejected 0; 139 events in 15 cases'
 
 Modules: ``spec`` (YAML -> checked mapping), ``model`` (the mapping as values),
 ``timeformat`` (time patterns), ``rows``/``csvsource``/``xessource`` (reading),
