@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import slarules  # noqa: E402
 from slarules.calendar import WorkCalendar  # noqa: E402
 from slarules.clocks import (  # noqa: E402
     MODES,
@@ -42,18 +41,8 @@ DAY = timedelta(days=1)
 
 
 def load_calendar() -> WorkCalendar:
-    doc = yaml.safe_load((ROOT / "rules" / "calendar.yaml").read_text(encoding="utf-8"))
-
-    def day(v: Any) -> date:
-        return v if isinstance(v, date) else date.fromisoformat(str(v))
-
-    years = doc["years"].values()
-    return WorkCalendar(
-        first_year=doc["covers"]["from"],
-        last_year=doc["covers"]["to"],
-        rest_days=frozenset(day(v) for y in years for v in y["rest_days"]),
-        workdays=frozenset(day(v) for y in years for v in y["workdays"]),
-    )
+    """The bundled contract's calendar, as the loader builds it from rules/calendar.yaml."""
+    return slarules.load().calendar
 
 
 def add(s: datetime, b: timedelta) -> datetime:

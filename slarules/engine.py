@@ -341,20 +341,7 @@ def due_for(
     case = Case.of("-", [report])
     engine = Engine(contract, start)
     pick = pick_budget(engine.ctx, case, budget, start, getattr(ob, "applies_severity", ()))
-    if pick.duration is None:
-        return Deadline(
-            obligation=ob.id,
-            clause=ob.clause,
-            title=ob.title,
-            start=start,
-            start_event=start_event,
-            due=None,
-            clock=clock,
-            budget="",
-            source=pick.source,
-            not_applicable=pick.not_applicable or m.Text("不适用", "not applicable"),
-        )
-    due = engine.clocks.due(clock, start, pick.duration)
+    due = None if pick.duration is None else engine.clocks.due(clock, start, pick.duration)
     return Deadline(
         obligation=ob.id,
         clause=ob.clause,
@@ -363,6 +350,9 @@ def due_for(
         start_event=start_event,
         due=due,
         clock=clock,
-        budget=str(pick.duration),
+        budget="" if pick.duration is None else str(pick.duration),
         source=pick.source,
+        not_applicable=None
+        if pick.duration is not None
+        else pick.not_applicable or m.Text("不适用", "not applicable"),
     )

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import slarules
 from slarules.calendar import WorkCalendar
 from slarules.clocks import (
     MODES,
@@ -35,19 +35,9 @@ ZONES = [UTC, ZoneInfo("America/New_York"), ZoneInfo("Europe/London"), ZoneInfo(
          ZoneInfo("Pacific/Chatham"), timezone(timedelta(hours=-3, minutes=-30))]  # fmt: skip
 
 
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 def load_calendar() -> WorkCalendar:
-    doc = yaml.safe_load((ROOT / "rules" / "calendar.yaml").read_text(encoding="utf-8"))
-    years = doc["years"].values()
-    return WorkCalendar(
-        first_year=doc["covers"]["from"],
-        last_year=doc["covers"]["to"],
-        rest_days=frozenset(_day(v) for y in years for v in y["rest_days"]),
-        workdays=frozenset(_day(v) for y in years for v in y["workdays"]),
-    )
+    """The bundled contract's calendar, as the loader builds it from rules/calendar.yaml."""
+    return slarules.load().calendar
 
 
 CAL = load_calendar()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
+import slarules
 from slarules.calendar import CalendarNotCovered, WorkCalendar
 from slarules.clocks import (
     MODES,
@@ -30,19 +29,9 @@ H = timedelta(hours=1)
 MIN = timedelta(minutes=1)
 
 
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 def load_calendar() -> WorkCalendar:
-    doc = yaml.safe_load((ROOT / "rules" / "calendar.yaml").read_text(encoding="utf-8"))
-    years = doc["years"].values()
-    return WorkCalendar(
-        first_year=doc["covers"]["from"],
-        last_year=doc["covers"]["to"],
-        rest_days=frozenset(_day(v) for y in years for v in y["rest_days"]),
-        workdays=frozenset(_day(v) for y in years for v in y["workdays"]),
-    )
+    """The bundled contract's calendar, as the loader builds it from rules/calendar.yaml."""
+    return slarules.load().calendar
 
 
 CAL = load_calendar()
