@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
@@ -301,6 +301,9 @@ class AuditOptions:
     explain: bool = False
     window: tuple[datetime | None, datetime | None] = (None, None)
     obligations: tuple[str, ...] = ()
+    mapping: Any = None  # an ExportMapping: the logs are ticket-system exports
+    mapping_contract: Any = None
+    import_runs: list[Any] = field(default_factory=list)
 
 
 def _records(options: AuditOptions, total: int | None = None) -> Iterator[tuple[str, int, Any]]:
@@ -311,7 +314,15 @@ def _records(options: AuditOptions, total: int | None = None) -> Iterator[tuple[
 
     show = sys.stderr.isatty()
     started = time.monotonic()
-    for n, record in enumerate(read_logs(list(options.logs), options.encoding), start=1):
+    source: Any = read_logs(list(options.logs), options.encoding)
+    if options.mapping is not None:
+        from .importer import import_export
+
+        source = import_export(
+            options.mapping, list(options.logs), options.mapping_contract, options.encoding
+        )
+        options.import_runs.append(source)
+    for n, record in enumerate(source, start=1):
         if show and n % 20_000 == 0:
             rate = n / max(time.monotonic() - started, 1e-9)
             done = f" / {total:,} ({100 * n / total:.0f}%)" if total else ""
@@ -330,7 +341,12 @@ def start_audit(contract: m.Contract, options: AuditOptions) -> Any:
     from .engine import Audit
     from .readers import last_positions
 
-    last_of = None if options.only_case else last_positions(list(options.logs), options.encoding)
+    # The first pass knows plain logs only; imported exports are held until the end.
+    last_of = (
+        None
+        if options.only_case or options.mapping is not None
+        else last_positions(list(options.logs), options.encoding)
+    )
     total = max(last_of.values(), default=0) if last_of else None
     return Audit(
         contract,
@@ -388,6 +404,12 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
     "--to", "window_to", help="Audit window end: a month (its end) or a date (its 24:00)."
 )
 @click.option(
+    "--mapping",
+    "mapping_path",
+    help="The LOGs are ticket-system exports: import them with this mapping (a file, or a "
+    "bundled one by name: servicenow, bpic2013).",
+)
+@click.option(
     "-O",
     "--obligation",
     "obligations",
@@ -405,6 +427,7 @@ def audit(
     window_from: str | None,
     window_to: str | None,
     obligations: tuple[str, ...],
+    mapping_path: str | None,
 ) -> None:
     """Check every case in the LOGs (JSON Lines or CSV; - for stdin) against the contract.
 
@@ -420,7 +443,16 @@ def audit(
         _bound(window_from, contract, "--from", end=False),
         _bound(window_to, contract, "--to", end=True),
     )
-    options = AuditOptions(logs, when, encoding, window=window, obligations=obligations)
+    mapping = _mapping(mapping_path, contract) if mapping_path else None
+    options = AuditOptions(
+        logs,
+        when,
+        encoding,
+        window=window,
+        obligations=obligations,
+        mapping=mapping,
+        mapping_contract=contract,
+    )
     audit = start_audit(contract, options)
     results = _guarded(iter(audit))
     if only_breaches:
@@ -429,7 +461,71 @@ def audit(
     if fmt in ("json", "csv") and audit.rejected:
         for rejection in audit.rejected:
             click.echo(f"rejected: {rejection}", err=True)
+    for run in options.import_runs:
+        click.echo(f"import: {run.counts.summary()}", err=True)
     sys.exit(_exit_status(audit))
+
+
+def _mapping(name: str, contract: m.Contract) -> Any:
+    """A mapping file, or a bundled mapping by name; errors exit 2 at file:line:column."""
+    from pathlib import Path
+
+    from .importer import load_mapping
+    from .loader import bundled_mappings_dir
+
+    path = Path(name)
+    if not path.exists() and not path.suffix:
+        path = bundled_mappings_dir() / f"{name}.yaml"
+    try:
+        return load_mapping(path, contract)
+    except RulesInvalid as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@main.command("import")
+@rules_option
+@click.option(
+    "--mapping",
+    "mapping_path",
+    required=True,
+    help="The mapping (a YAML file, or a bundled one by name: servicenow, bpic2013).",
+)
+@click.argument("exports", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the events (JSON Lines) here instead of standard output.",
+)
+@click.option("--encoding", help="Encoding of CSV exports (overrides the mapping's).")
+def import_cmd(
+    rules: str | None,
+    mapping_path: str,
+    exports: tuple[str, ...],
+    output: str | None,
+    encoding: str | None,
+) -> None:
+    """Turn ticket-system EXPORTs (CSV or XES, gzipped too) into slarules events."""
+    from .importer import import_export, write_jsonl
+    from .readers import LogError
+
+    contract = _load(rules)
+    mapping = _mapping(mapping_path, contract)
+    run = import_export(mapping, list(exports), contract, encoding)
+    try:
+        if output:
+            with open(output, "w", encoding="utf-8") as out:
+                write_jsonl(run, out)
+        else:
+            write_jsonl(run, sys.stdout)
+    except LogError as exc:
+        _fail(str(exc))
+    for rejection in run.counts.rejections:
+        click.echo(f"rejected: {rejection}", err=True)
+    click.echo(run.counts.summary(), err=True)
+    sys.exit(EXIT_REJECTED if run.counts.rejected else EXIT_OK)
 
 
 def _known_obligations(contract: m.Contract, names: tuple[str, ...]) -> None:

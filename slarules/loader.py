@@ -56,6 +56,19 @@ def bundled_rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
+def bundled_mappings_dir() -> Path:
+    """The export mappings installed with the package (or ``mappings/`` in a checkout)."""
+    try:
+        from importlib import resources
+
+        path = Path(str(resources.files("slarules.mappings")))
+        if path.is_dir() and any(path.glob("*.yaml")):
+            return path
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "mappings"
+
+
 def resolve_rules_dir(rules: str | os.PathLike[str] | None = None) -> Path:
     if rules is not None:
         return Path(rules)

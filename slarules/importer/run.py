@@ -8,8 +8,9 @@ at least one event) + skipped (with a reason) + rejected (with file and line).
 
 Memory, by the mapping's ``input`` settings:
 
-- ``sort: false``: rows are converted as they arrive; only each case's small
-  state is kept (for ``grouped_by_case: true``, only the current case's).
+- ``sort: false``: rows are converted as they arrive; only each case's state
+  is kept (status, pauses, line and, with ``duplicates: drop``, the rows it
+  has seen); with ``grouped_by_case: true`` only the current case's.
 - ``sort: true, grouped_by_case: true``: one case's rows at a time are held,
   sorted and converted when the next case begins.
 - ``sort: true, grouped_by_case: false`` (the default, right for any export):

@@ -1,0 +1,1 @@
+"""Bundled export mappings (YAML), installed as package data."""
