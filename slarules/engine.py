@@ -219,15 +219,18 @@ class Audit:
             kind = WINDOW_KINDS.get(ob.type)
             if kind is None or (self.only is not None and ob.id not in self.only):
                 continue
-            for n, finding in enumerate(kind.evaluate(wc, ob), start=1):
+            seen: dict[str, int] = {}
+            for finding in kind.evaluate(wc, ob):
+                case_id = finding.case or finding.period or "-"
+                seen[case_id] = seen.get(case_id, 0) + 1
                 result = Result(
-                    case=finding.case or finding.period or "-",
+                    case=case_id,
                     obligation=ob.id,
                     clause=ob.clause,
                     title=ob.title,
                     finding=finding,
                     as_of=self.as_of,
-                    occurrence=n if finding.case is None else 1,
+                    occurrence=seen[case_id],
                 )
                 self.counts[result.obligation][result.status] += 1
                 yield result

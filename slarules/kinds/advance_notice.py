@@ -53,16 +53,16 @@ def evaluate(wc: WindowContext, ob: m.AdvanceNotice) -> list[Finding]:
     return findings
 
 
-def _excepted(
-    wc: WindowContext, ob: m.AdvanceNotice, planned: datetime, due: datetime
-) -> Event | None:
+def _excepted(wc: WindowContext, ob: m.AdvanceNotice, notice: Event, due: datetime) -> Event | None:
+    """A qualifying fault that excuses a late notice: reported after the last day the
+    notice could have been given in time began, and before the notice itself."""
     if not ob.except_after_severity:
         return None
     window_start = due - timedelta(days=1)
     for report in wc.of("reported"):
         if (
             report.get("severity") in ob.except_after_severity
-            and window_start <= report.at <= planned
+            and window_start <= report.at <= notice.at
         ):
             return report
     return None
@@ -93,35 +93,27 @@ def _judge(wc: WindowContext, ob: m.AdvanceNotice, notice: Event, planned: datet
         if ctx.explain
         else ()
     )
-    excepted = _excepted(wc, ob, planned, due)
+    status = verdict(due, notice.at, ctx.as_of)
+    # The exception only matters for a notice that is late.
+    excepted = _excepted(wc, ob, notice, due) if status == "breached" else None
     if excepted is not None:
         reason = text(
             f"例外: {excepted.case} 于 {fmt(excepted.at, tz)} 申告{excepted.get('severity')}故障",
             f"exception: {excepted.case}, a {excepted.get('severity')} fault, reported {fmt(excepted.at, tz)}",
         )
-        return Finding(
-            "not_applicable",
-            reason,
-            notice.at,
-            due,
-            notice.at,
-            ob.clock,
-            str(amount),
-            steps,
-            case=notice.case,
-        )
-    status = verdict(due, notice.at, ctx.as_of)
+        return Finding("not_applicable", reason, notice.at, steps=steps, case=notice.case)
     at = notice.at
+    said = ctx.contract.events[ob.notice].title
 
     def reason_() -> m.Text:
         if status == "met":
             return text(
-                f"{fmt(at, tz)} 通知, 计划 {fmt(planned, tz)}",
-                f"notified {fmt(at, tz)} for {fmt(planned, tz)}",
+                f"{said.zh}于 {fmt(at, tz)}, 计划 {fmt(planned, tz)}",
+                f"{said.en} at {fmt(at, tz)} for {fmt(planned, tz)}",
             )
         return text(
-            f"{fmt(at, tz)} 才通知, 应在 {fmt(due, tz)} 之前",
-            f"notified {fmt(at, tz)}, after the last day ({fmt(due, tz)})",
+            f"{said.zh}于 {fmt(at, tz)}, 应在 {fmt(due, tz)} 之前",
+            f"{said.en} at {fmt(at, tz)}, after the last day ({fmt(due, tz)})",
         )
 
     return Finding(
@@ -135,8 +127,9 @@ def _missing(wc: WindowContext, ob: m.AdvanceNotice, event: Event) -> Finding:
     due = latest_notice(wc, ob, event.at)
     amount = ob.at_least.at(event.at)
     status = verdict(due, None, ctx.as_of)
+    said = ctx.contract.events[ob.notice].title
     reason = text(
-        f"{fmt(event.at, tz)} 的{ctx.contract.events[event.name].zh}没有事先通知",
-        f"no notice for the {event.name} of {fmt(event.at, tz)}",
+        f"{fmt(event.at, tz)} 的{ctx.contract.events[event.name].zh}没有{said.zh}",
+        f"no {said.en} for the {event.name} of {fmt(event.at, tz)}",
     )
     return Finding(status, reason, event.at, due, None, ob.clock, str(amount), (), case=event.case)

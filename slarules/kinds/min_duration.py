@@ -37,9 +37,20 @@ def evaluate(wc: WindowContext, ob: m.MinDuration) -> list[Finding]:
                 f"lasted only {human(lasted)}, under {minimum} (from {fmt(event.at, tz)})",
             )
             status = "breached"
+        # A minimum is not a deadline: no lateness or margin; the reason says how long.
         findings.append(
             Finding(
-                status, reason, event.at, due, until, "elapsed", str(minimum), (), case=event.case
+                status,
+                reason,
+                event.at,
+                due,
+                until,
+                "elapsed",
+                str(minimum),
+                (),
+                case=event.case,
+                timed=False,
+                details=(("lasted_seconds", int(lasted.total_seconds())),),
             )
         )
     return findings
