@@ -653,3 +653,17 @@ def test_a_compliant_record_never_makes_things_worse(
     assert not added_breaches
     lost = {k: after.get(k) for k, s in before.items() if s == "met" and after.get(k) != "met"}
     assert not lost
+
+
+def test_a_notice_naming_a_device_does_not_cover_another_device() -> None:
+    planned = t("2026-10-20 10:00")
+    records = [
+        rec(
+            "N", "inspection_notified", "2026-10-12T10:00", planned_for=planned, device="SY-CORE-01"
+        ),
+        rec("A", "inspection", "2026-10-20T10:00", device="SY-CORE-01"),
+        rec("B", "inspection", "2026-10-20T14:00", device="SY-CORE-02"),
+    ]
+    report = audit(records, OCTOBER[1], OCTOBER, "inspection_notice")
+    by_case = {r.case: r.status for r in report.results}
+    assert by_case == {"N": "met", "B": "breached"}

@@ -4,7 +4,7 @@ Each notice event carries ``planned_for``. "At least N working days before" a
 date means on or before the N-th working day before it (the notice day counts
 whole: it ends at 24:00); "N days before" counts calendar days. With
 ``for_event`` every such event (an inspection) needs a notice planned for its
-day; one without is a breach. ``except_after_severity``: no term when a fault of
+day (and for its device, when the notice names one); one without is a breach. ``except_after_severity``: no term when a fault of
 those levels was reported within the notice period before the planned date
 (training after a major fault, 2.3.6).
 """
@@ -44,11 +44,13 @@ def evaluate(wc: WindowContext, ob: m.AdvanceNotice) -> list[Finding]:
             continue
         findings.append(_judge(wc, ob, notice, planned))
     if ob.for_event is not None:
-        noticed_days = {local_day(n.get("planned_for"), ctx) for n in notices}
+        # A notice covers the planned day; one that names a device covers that device only.
+        noticed = {(local_day(n.get("planned_for"), ctx), n.get("device")) for n in notices}
         for event in wc.of(ob.for_event):
             if not (wc.window.start <= event.at < wc.window.end):
                 continue
-            if local_day(event.at, ctx) not in noticed_days:
+            day = local_day(event.at, ctx)
+            if (day, None) not in noticed and (day, event.get("device")) not in noticed:
                 findings.append(_missing(wc, ob, event))
     return findings
 
