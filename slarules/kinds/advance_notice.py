@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from .. import model as m
+from ..clocks import DAY
 from ..events import Event
 from ..results import Finding, Step
 from .common import fmt, lazy, text, verdict
@@ -31,7 +32,7 @@ def latest_notice(wc: WindowContext, ob: m.AdvanceNotice, planned: datetime) -> 
         last = ctx.contract.calendar.working_days_before(day, amount.as_days())
     else:
         last = day - timedelta(days=amount.as_days())
-    return datetime(last.year, last.month, last.day, tzinfo=ctx.contract.tz) + timedelta(days=1)
+    return datetime(last.year, last.month, last.day, tzinfo=ctx.contract.tz) + DAY
 
 
 def evaluate(wc: WindowContext, ob: m.AdvanceNotice) -> list[Finding]:
@@ -60,7 +61,7 @@ def _excepted(wc: WindowContext, ob: m.AdvanceNotice, notice: Event, due: dateti
     notice could have been given in time began, and before the notice itself."""
     if not ob.except_after_severity:
         return None
-    window_start = due - timedelta(days=1)
+    window_start = due - DAY
     for report in wc.of("reported"):
         if (
             report.get("severity") in ob.except_after_severity

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from .. import model as m
 from ..case import Case, Interval
+from ..clocks import DAY
 from ..durations import Duration
 from ..results import Finding, Step
 from ..timing import Clocks
@@ -72,7 +73,7 @@ def fmt(at: datetime | None, tz: tzinfo) -> str:
 def human(delta: timedelta) -> str:
     """'1d 2h 05m', '2h 05m', '45m', '45m 30s'."""
     seconds = int(abs(delta.total_seconds()))
-    days, rest = divmod(seconds, 86400)
+    days, rest = divmod(seconds, int(DAY.total_seconds()))
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     parts = [f"{days}d"] if days else []

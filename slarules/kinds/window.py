@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from ..clocks import period_end, period_label, period_start
 from ..events import Event
@@ -60,6 +60,3 @@ def window_of(instants: Sequence[datetime], ctx: Context) -> Window:
 
 def local_day(at: datetime, ctx: Context) -> datetime:
     return period_start(at, "day", ctx.contract.tz)
-
-
-ONE_DAY = timedelta(days=1)
