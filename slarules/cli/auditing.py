@@ -1,0 +1,291 @@
+"""`slarules audit` and `slarules explain`: reading logs (or exports) and judging them."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import click
+
+from .. import model as m
+from ..calendar import CalendarNotCovered
+from ..errors import RulesInvalid
+from ..events import Rejection
+from .common import (
+    EXIT_BREACHED,
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_USAGE,
+    _fail,
+    _load,
+    _time,
+    lang_option,
+    main,
+    rules_option,
+)
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    logs: tuple[str, ...]
+    as_of: datetime
+    encoding: str | None
+    only_case: str | None = None
+    explain: bool = False
+    window: tuple[datetime | None, datetime | None] = (None, None)
+    obligations: tuple[str, ...] = ()
+    mapping: Any = None  # an ExportMapping: the logs are ticket-system exports
+    mapping_contract: Any = None
+    import_runs: list[Any] = field(default_factory=list)
+
+
+def _records(options: AuditOptions, total: int | None = None) -> Iterator[tuple[str, int, Any]]:
+    """The logs' records, with a progress line on standard error when it is a terminal."""
+    import time
+
+    from ..readers import read_logs
+
+    show = sys.stderr.isatty()
+    started = time.monotonic()
+    source: Any = read_logs(list(options.logs), options.encoding)
+    if options.mapping is not None:
+        from ..importer import import_export
+
+        source = import_export(
+            options.mapping, list(options.logs), options.mapping_contract, options.encoding
+        )
+        options.import_runs.append(source)
+    for n, record in enumerate(source, start=1):
+        if show and n % 20_000 == 0:
+            rate = n / max(time.monotonic() - started, 1e-9)
+            done = f" / {total:,} ({100 * n / total:.0f}%)" if total else ""
+            click.echo(f"\r审计 auditing… {n:,}{done} records, {rate:,.0f}/s ", err=True, nl=False)
+        raw = record[2]
+        wanted = options.only_case
+        if wanted is not None and not isinstance(raw, Rejection) and str(raw.get("case")) != wanted:
+            continue
+        yield record
+    if show:
+        click.echo("\r" + " " * 72 + "\r", err=True, nl=False)
+
+
+def start_audit(contract: m.Contract, options: AuditOptions) -> Any:
+    """A streaming :class:`~slarules.engine.Audit` over the options' logs."""
+    from ..engine import Audit
+    from ..readers import last_positions
+
+    # The first pass knows plain logs only; imported exports are held until the end.
+    last_of = (
+        None
+        if options.only_case or options.mapping is not None
+        else last_positions(list(options.logs), options.encoding)
+    )
+    total = max(last_of.values(), default=0) if last_of else None
+    return Audit(
+        contract,
+        _records(options, total),
+        options.as_of,
+        last_of=last_of,
+        explain=options.explain,
+        window=options.window,
+        only=options.obligations or None,
+    )
+
+
+def _guarded(results: Iterator[Any]) -> Iterator[Any]:
+    """Turn the errors that can surface while reading into one-line usage errors."""
+    from ..readers import LogError
+
+    try:
+        yield from results
+    except (LogError, CalendarNotCovered) as exc:
+        sys.stdout.flush()
+        _fail(str(exc))
+
+
+def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
+    """The whole audit, every result kept (for tables and explanations)."""
+    from ..engine import AuditReport
+
+    audit = start_audit(contract, options)
+    results = tuple(_guarded(iter(audit)))
+    return AuditReport(options.as_of, results, audit.read, tuple(audit.rejected))
+
+
+@main.command()
+@rules_option
+@click.argument("logs", nargs=-1, required=True)
+@click.option(
+    "--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "markdown"]),
+    default="table",
+    show_default=True,
+)
+@lang_option
+@click.option(
+    "--only-breaches", is_flag=True, help="List only breached results (the summary counts all)."
+)
+@click.option(
+    "--encoding", help="Encoding of the logs (default UTF-8, with or without BOM), e.g. gbk."
+)
+@click.option("--from", "window_from", help="Audit window start: a month (2026-10) or a date/time.")
+@click.option(
+    "--to", "window_to", help="Audit window end: a month (its end) or a date (its 24:00)."
+)
+@click.option(
+    "--mapping",
+    "mapping_path",
+    help="The LOGs are ticket-system exports: import them with this mapping (a file, or a "
+    "bundled one by name: servicenow, bpic2013).",
+)
+@click.option(
+    "-O",
+    "--obligation",
+    "obligations",
+    multiple=True,
+    help="Audit only this obligation (repeatable; default: all).",
+)
+def audit(
+    rules: str | None,
+    logs: tuple[str, ...],
+    as_of: str | None,
+    fmt: str,
+    lang: str,
+    only_breaches: bool,
+    encoding: str | None,
+    window_from: str | None,
+    window_to: str | None,
+    obligations: tuple[str, ...],
+    mapping_path: str | None,
+) -> None:
+    """Check every case in the LOGs (JSON Lines or CSV; - for stdin) against the contract.
+
+    Periodic duties (monthly summary, inspections, hotline service level, ...) are
+    judged for every period of the window: --from/--to, or the months the logs cover.
+    """
+    from ..reporters import get
+
+    contract = _load(rules)
+    _known_obligations(contract, obligations)
+    when = _time(as_of, contract, "--as-of") or datetime.now(contract.tz)
+    window = (
+        _bound(window_from, contract, "--from", end=False),
+        _bound(window_to, contract, "--to", end=True),
+    )
+    mapping = _mapping(mapping_path, contract) if mapping_path else None
+    options = AuditOptions(
+        logs,
+        when,
+        encoding,
+        window=window,
+        obligations=obligations,
+        mapping=mapping,
+        mapping_contract=contract,
+    )
+    audit = start_audit(contract, options)
+    results = _guarded(iter(audit))
+    if only_breaches:
+        results = (r for r in results if r.status == "breached")
+    get(fmt)(audit, results, contract, lang, sys.stdout)
+    if fmt in ("json", "csv") and audit.rejected:
+        for rejection in audit.rejected:
+            click.echo(f"rejected: {rejection}", err=True)
+    for run in options.import_runs:
+        click.echo(f"import: {run.counts.summary()}", err=True)
+    sys.exit(_exit_status(audit))
+
+
+def _mapping(name: str, contract: m.Contract) -> Any:
+    """A mapping file, or a bundled mapping by name; errors exit 2 at file:line:column."""
+    from pathlib import Path
+
+    from ..importer import load_mapping
+    from ..loader import bundled_mappings_dir
+
+    path = Path(name)
+    if not path.exists() and not path.suffix:
+        path = bundled_mappings_dir() / f"{name}.yaml"
+    try:
+        return load_mapping(path, contract)
+    except RulesInvalid as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _known_obligations(contract: m.Contract, names: tuple[str, ...]) -> None:
+    known = [ob.id for ob in contract.obligations]
+    for name in names:
+        if name not in known:
+            import difflib
+
+            close = difflib.get_close_matches(name, known, n=1)
+            _fail(
+                f"unknown obligation {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+            )
+
+
+def _bound(text: str | None, contract: m.Contract, what: str, *, end: bool) -> datetime | None:
+    """A window bound: a month means its first day (or, for an end, the next month's)."""
+    import re
+
+    from ..clocks import period_end
+
+    if text is None:
+        return None
+    month = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if month:
+        start = (
+            datetime(int(month[1]), int(month[2]), 1, tzinfo=contract.tz)
+            if 1 <= int(month[2]) <= 12
+            else None
+        )
+        if start is None:
+            _fail(f"{what}: no month {text!r}")
+        return period_end(start, "month", contract.tz) if end else start
+    at = _time(text, contract, what)
+    assert at is not None
+    if end and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        return period_end(at, "day", contract.tz)  # a date as an end means its 24:00
+    return at
+
+
+def _exit_status(report: Any) -> int:
+    if report.rejected:
+        return EXIT_REJECTED
+    return EXIT_BREACHED if report.breached else EXIT_OK
+
+
+@main.command()
+@rules_option
+@click.argument("log")
+@click.argument("case")
+@click.option(
+    "--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now)."
+)
+@lang_option
+@click.option("--encoding", help="Encoding of the log.")
+def explain(
+    rules: str | None, log: str, case: str, as_of: str | None, lang: str, encoding: str | None
+) -> None:
+    """One case, step by step per obligation: clause, start, budget, pauses, due, verdict."""
+    from ..reporters.explain import render
+
+    contract = _load(rules)
+    when = _time(as_of, contract, "--as-of") or datetime.now(contract.tz)
+    from dataclasses import replace
+
+    report = run_audit(contract, AuditOptions((log,), when, encoding, only_case=case, explain=True))
+    # Only this case's records were read; the window duties' results are not about it.
+    report = replace(report, results=tuple(r for r in report.results if r.case == case))
+    if not report.results:
+        _fail(f"no case {case!r} in {log} (or no obligation's clock started in it)")
+    render(report, contract, lang, sys.stdout)
+    sys.exit(EXIT_BREACHED if report.breached else EXIT_OK)

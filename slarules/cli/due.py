@@ -1,0 +1,139 @@
+"""`slarules due`: the deadlines a clock started at a time runs under."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..calendar import CalendarNotCovered
+from .common import (
+    _fail,
+    _load,
+    _time,
+    lang_option,
+    main,
+    rules_option,
+)
+
+
+@main.command()
+@rules_option
+@click.option(
+    "--start", required=True, help="When the clock starts (naive times are in the contract's zone)."
+)
+@click.option("--severity", help="Severity: critical/major/serious/minor or 特大/重大/严重/一般.")
+@click.option("--site", help="Site: 沈阳, dalian, ...")
+@click.option(
+    "--distance-km", type=float, help="Distance from the service point (overrides --site)."
+)
+@click.option("--event", help="Only obligations whose clock this event starts (default: reported).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@lang_option
+@click.argument("obligations", nargs=-1)
+def due(
+    rules: str | None,
+    start: str,
+    severity: str | None,
+    site: str | None,
+    distance_km: float | None,
+    event: str | None,
+    fmt: str,
+    lang: str,
+    obligations: tuple[str, ...],
+) -> None:
+    """Every deadline that a case started at START runs under."""
+    from tabulate import tabulate
+
+    from ..engine import due_for
+    from ..reporters.rows import iso, local
+
+    contract = _load(rules)
+    at = _time(start, contract, "--start")
+    assert at is not None
+    if severity is not None and contract.level(severity) is None:
+        _fail(
+            f"unknown severity {severity!r}; one of "
+            + ", ".join(f"{lv.id}/{lv.zh}" for lv in contract.levels)
+        )
+    if site is not None and contract.site(site) is None:
+        _fail(
+            f"unknown site {site!r}; one of " + ", ".join(f"{s.zh}/{s.id}" for s in contract.sites)
+        )
+    if event is not None and event not in contract.events:
+        _fail(f"unknown event {event!r}")
+    known = {ob.id for ob in contract.obligations}
+    for name in obligations:
+        if name not in known:
+            _fail(f"unknown obligation {name!r}")
+    # Without OBLIGATIONs: every clock with a budget, or those that --event starts.
+    chosen = [
+        ob
+        for ob in contract.obligations
+        if hasattr(ob, "budget")
+        and (ob.id in obligations if obligations else event in (None, getattr(ob, "start", None)))
+    ]
+    for name in obligations:
+        if name not in {ob.id for ob in chosen}:
+            _fail(f"{name} has no single deadline (it is a {contract.obligation(name).type} duty)")
+    try:
+        deadlines = [
+            due_for(contract, ob.id, at, severity=severity, site=site, distance_km=distance_km)
+            for ob in chosen
+        ]
+    except CalendarNotCovered as exc:
+        _fail(str(exc))
+    from ..timing import CLOCK_TEXT
+
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "start": iso(at),
+                    "deadlines": [
+                        {
+                            "obligation": d.obligation,
+                            "clause": d.clause,
+                            "due": iso(d.due),
+                            "clock": d.clock,
+                            "budget": d.budget or None,
+                            "budget_source": d.source.pick(lang) or None,
+                            "not_applicable": d.not_applicable.pick(lang)
+                            if d.not_applicable
+                            else None,
+                        }
+                        for d in deadlines
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    rows = []
+    for d in deadlines:
+        basis = d.not_applicable.pick(lang) if d.not_applicable else d.source.pick(lang)
+        rows.append(
+            [
+                f"{d.obligation} {d.title.pick(lang)}",
+                d.clause,
+                d.start_event,
+                local(d.due, contract) if d.due else "不适用 n/a",
+                f"{d.budget}, {CLOCK_TEXT[d.clock].pick(lang)}" if d.budget else "",
+                basis,
+            ]
+        )
+    click.echo(f"start 起点: {local(at, contract)} ({contract.tz.key})\n")
+    headers = [
+        "义务 Obligation",
+        "条款 Clause",
+        "起点 Starts at",
+        "到期 Due",
+        "时限 Budget",
+        "依据 Basis",
+    ]
+    click.echo(
+        tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=[34, 12, 18, 22, 30, 36])
+    )

@@ -1,0 +1,102 @@
+"""`slarules report`: the monthly service summary."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+
+import click
+
+from ..calendar import CalendarNotCovered
+from .auditing import AuditOptions, _records
+from .common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    _fail,
+    _load,
+    _time,
+    lang_option,
+    main,
+    rules_option,
+)
+
+
+@main.command()
+@rules_option
+@click.option("--month", required=True, help="The month to summarise, YYYY-MM.")
+@click.argument("logs", nargs=-1, required=True)
+@click.option(
+    "--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "html", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@lang_option
+@click.option(
+    "--trend",
+    type=click.IntRange(1, 36),
+    default=6,
+    show_default=True,
+    help="How many months the trend shows, this one included.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file instead of standard output.",
+)
+@click.option("--encoding", help="Encoding of the logs (default UTF-8).")
+def report(
+    rules: str | None,
+    month: str,
+    logs: tuple[str, ...],
+    as_of: str | None,
+    fmt: str,
+    lang: str,
+    trend: int,
+    output: str | None,
+    encoding: str | None,
+) -> None:
+    """The monthly service summary (2.3.4.3) for MONTH, built from the audit of the LOGs."""
+    import re
+
+    from ..clocks import period_start
+    from ..engine import Audit, check_records
+    from ..monthly import build, month_bounds
+    from ..readers import LogError
+    from ..reporters.summary import SUMMARY_FORMATS
+
+    contract = _load(rules)
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        _fail(f"--month must look like 2026-10, got {month!r}")
+    when = _time(as_of, contract, "--as-of") or datetime.now(contract.tz)
+    start, end = month_bounds(month, contract.tz)
+    first = start
+    for _ in range(trend - 1):
+        first = period_start(first - timedelta(days=1), "month", contract.tz)
+    try:
+        records = list(_records(AuditOptions(logs, when, encoding)))
+        events, _, _ = check_records(contract, records)
+        if events:
+            # Months before the log begins are not audited: no record is no evidence.
+            covered = period_start(min(e.at for e in events), "month", contract.tz)
+            first = min(max(first, covered), start)
+        audit = Audit(contract, iter(records), when, window=(first, end))
+        results = list(audit)
+    except (LogError, CalendarNotCovered) as exc:
+        _fail(str(exc))
+    counts = {"read": audit.read, "used": audit.used, "rejected": len(audit.rejected)}
+    summary = build(contract, month, events, results, when, trend, counts)
+    render = SUMMARY_FORMATS[fmt]
+    if output:
+        with open(output, "w", encoding="utf-8") as out:
+            render(summary, lang, out)
+    else:
+        render(summary, lang, sys.stdout)
+    for rejection in audit.rejected:
+        click.echo(f"rejected: {rejection}", err=True)
+    sys.exit(EXIT_REJECTED if audit.rejected else EXIT_OK)

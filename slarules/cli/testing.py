@@ -1,0 +1,54 @@
+"""`slarules test`: contract test cases written in YAML."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..calendar import CalendarNotCovered
+from ..errors import RulesInvalid
+from .common import (
+    EXIT_BREACHED,
+    EXIT_OK,
+    EXIT_USAGE,
+    _fail,
+    _load,
+    main,
+    rules_option,
+)
+
+
+@main.command("test")
+@rules_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
+def test_cmd(rules: str | None, files: tuple[str, ...], verbose: bool) -> None:
+    """Run contract test cases written in YAML (kind: TestCases)."""
+    from pathlib import Path
+
+    from ..testcases import run_file
+
+    contract = _load(rules) if rules else None
+    passed = failed = 0
+    for file in files:
+        try:
+            outcomes = run_file(Path(file), contract)
+        except RulesInvalid as exc:
+            for error in exc.errors:
+                click.echo(str(error), err=True)
+            sys.exit(EXIT_USAGE)
+        except CalendarNotCovered as exc:
+            _fail(f"{file}: {exc}")
+        for outcome in outcomes:
+            if outcome.passed:
+                passed += 1
+                if verbose:
+                    click.echo(f"PASS {outcome.file}:{outcome.line}: {outcome.name}")
+                continue
+            failed += 1
+            click.echo(f"FAIL {outcome.file}:{outcome.line}: {outcome.name}")
+            for failure in outcome.failures:
+                click.echo(f"     {failure}")
+    click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(EXIT_BREACHED if failed else EXIT_OK)
