@@ -19,12 +19,12 @@ from .common import (
     EXIT_OK,
     EXIT_REJECTED,
     EXIT_USAGE,
-    _fail,
-    _load,
-    _time,
+    fail,
     lang_option,
+    load_rules,
     main,
     rules_option,
+    user_time,
 )
 
 
@@ -42,7 +42,7 @@ class AuditOptions:
     import_runs: list[Any] = field(default_factory=list)
 
 
-def _records(options: AuditOptions, total: int | None = None) -> Iterator[tuple[str, int, Any]]:
+def read_records(options: AuditOptions, total: int | None = None) -> Iterator[tuple[str, int, Any]]:
     """The logs' records, with a progress line on standard error when it is a terminal."""
     import time
 
@@ -86,7 +86,7 @@ def start_audit(contract: m.Contract, options: AuditOptions) -> Any:
     total = max(last_of.values(), default=0) if last_of else None
     return Audit(
         contract,
-        _records(options, total),
+        read_records(options, total),
         options.as_of,
         last_of=last_of,
         explain=options.explain,
@@ -103,7 +103,7 @@ def _guarded(results: Iterator[Any]) -> Iterator[Any]:
         yield from results
     except (LogError, CalendarNotCovered) as exc:
         sys.stdout.flush()
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
@@ -172,14 +172,14 @@ def audit(
     """
     from ..reporters import get
 
-    contract = _load(rules)
+    contract = load_rules(rules)
     _known_obligations(contract, obligations)
-    when = _time(as_of, contract, "--as-of") or datetime.now(contract.tz)
+    when = user_time(as_of, contract, "--as-of") or datetime.now(contract.tz)
     window = (
         _bound(window_from, contract, "--from", end=False),
         _bound(window_to, contract, "--to", end=True),
     )
-    mapping = _mapping(mapping_path, contract) if mapping_path else None
+    mapping = export_mapping(mapping_path, contract) if mapping_path else None
     options = AuditOptions(
         logs,
         when,
@@ -202,7 +202,7 @@ def audit(
     sys.exit(_exit_status(audit))
 
 
-def _mapping(name: str, contract: m.Contract) -> Any:
+def export_mapping(name: str, contract: m.Contract) -> Any:
     """A mapping file, or a bundled mapping by name; errors exit 2 at file:line:column."""
     from pathlib import Path
 
@@ -227,7 +227,7 @@ def _known_obligations(contract: m.Contract, names: tuple[str, ...]) -> None:
             import difflib
 
             close = difflib.get_close_matches(name, known, n=1)
-            _fail(
+            fail(
                 f"unknown obligation {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
             )
 
@@ -248,9 +248,9 @@ def _bound(text: str | None, contract: m.Contract, what: str, *, end: bool) -> d
             else None
         )
         if start is None:
-            _fail(f"{what}: no month {text!r}")
+            fail(f"{what}: no month {text!r}")
         return period_end(start, "month", contract.tz) if end else start
-    at = _time(text, contract, what)
+    at = user_time(text, contract, what)
     assert at is not None
     if end and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         return period_end(at, "day", contract.tz)  # a date as an end means its 24:00
@@ -278,14 +278,14 @@ def explain(
     """One case, step by step per obligation: clause, start, budget, pauses, due, verdict."""
     from ..reporters.explain import render
 
-    contract = _load(rules)
-    when = _time(as_of, contract, "--as-of") or datetime.now(contract.tz)
+    contract = load_rules(rules)
+    when = user_time(as_of, contract, "--as-of") or datetime.now(contract.tz)
     from dataclasses import replace
 
     report = run_audit(contract, AuditOptions((log,), when, encoding, only_case=case, explain=True))
     # Only this case's records were read; the window duties' results are not about it.
     report = replace(report, results=tuple(r for r in report.results if r.case == case))
     if not report.results:
-        _fail(f"no case {case!r} in {log} (or no obligation's clock started in it)")
+        fail(f"no case {case!r} in {log} (or no obligation's clock started in it)")
     render(report, contract, lang, sys.stdout)
     sys.exit(EXIT_BREACHED if report.breached else EXIT_OK)

@@ -14,12 +14,12 @@ from ..errors import RulesInvalid
 EXIT_OK, EXIT_BREACHED, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 
 
-def _fail(message: str) -> NoReturn:
+def fail(message: str) -> NoReturn:
     click.echo(f"slarules: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
 
 
-def _load(rules: str | None) -> m.Contract:
+def load_rules(rules: str | None) -> m.Contract:
     from ..loader import load_contract
 
     try:
@@ -31,7 +31,7 @@ def _load(rules: str | None) -> m.Contract:
         sys.exit(EXIT_USAGE)
 
 
-def _time(text: str | None, contract: m.Contract, what: str) -> datetime | None:
+def user_time(text: str | None, contract: m.Contract, what: str) -> datetime | None:
     from ..edges import parse_user_time
 
     if text is None:
@@ -39,7 +39,7 @@ def _time(text: str | None, contract: m.Contract, what: str) -> datetime | None:
     try:
         return parse_user_time(text, contract.tz)
     except ValueError as exc:
-        _fail(f"{what}: {exc}")
+        fail(f"{what}: {exc}")
 
 
 rules_option = click.option(

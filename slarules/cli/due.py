@@ -8,12 +8,12 @@ import click
 
 from ..calendar import CalendarNotCovered
 from .common import (
-    _fail,
-    _load,
-    _time,
+    fail,
     lang_option,
+    load_rules,
     main,
     rules_option,
+    user_time,
 )
 
 
@@ -50,24 +50,24 @@ def due(
     from ..engine import due_for
     from ..reporters.rows import iso, local
 
-    contract = _load(rules)
-    at = _time(start, contract, "--start")
+    contract = load_rules(rules)
+    at = user_time(start, contract, "--start")
     assert at is not None
     if severity is not None and contract.level(severity) is None:
-        _fail(
+        fail(
             f"unknown severity {severity!r}; one of "
             + ", ".join(f"{lv.id}/{lv.zh}" for lv in contract.levels)
         )
     if site is not None and contract.site(site) is None:
-        _fail(
+        fail(
             f"unknown site {site!r}; one of " + ", ".join(f"{s.zh}/{s.id}" for s in contract.sites)
         )
     if event is not None and event not in contract.events:
-        _fail(f"unknown event {event!r}")
+        fail(f"unknown event {event!r}")
     known = {ob.id for ob in contract.obligations}
     for name in obligations:
         if name not in known:
-            _fail(f"unknown obligation {name!r}")
+            fail(f"unknown obligation {name!r}")
     # Without OBLIGATIONs: every clock with a budget, or those that --event starts.
     chosen = [
         ob
@@ -77,14 +77,14 @@ def due(
     ]
     for name in obligations:
         if name not in {ob.id for ob in chosen}:
-            _fail(f"{name} has no single deadline (it is a {contract.obligation(name).type} duty)")
+            fail(f"{name} has no single deadline (it is a {contract.obligation(name).type} duty)")
     try:
         deadlines = [
             due_for(contract, ob.id, at, severity=severity, site=site, distance_km=distance_km)
             for ob in chosen
         ]
     except CalendarNotCovered as exc:
-        _fail(str(exc))
+        fail(str(exc))
     from ..timing import CLOCK_TEXT
 
     if fmt == "json":

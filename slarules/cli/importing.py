@@ -6,12 +6,12 @@ import sys
 
 import click
 
-from .auditing import _mapping
+from .auditing import export_mapping
 from .common import (
     EXIT_OK,
     EXIT_REJECTED,
-    _fail,
-    _load,
+    fail,
+    load_rules,
     main,
     rules_option,
 )
@@ -44,8 +44,8 @@ def import_cmd(
     from ..importer import import_export, write_jsonl
     from ..readers import LogError
 
-    contract = _load(rules)
-    mapping = _mapping(mapping_path, contract)
+    contract = load_rules(rules)
+    mapping = export_mapping(mapping_path, contract)
     run = import_export(mapping, list(exports), contract, encoding)
     try:
         if output:
@@ -54,7 +54,7 @@ def import_cmd(
         else:
             write_jsonl(run, sys.stdout)
     except LogError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for rejection in run.counts.rejections:
         click.echo(f"rejected: {rejection}", err=True)
     click.echo(run.counts.summary(), err=True)

@@ -8,16 +8,16 @@ from datetime import datetime, timedelta
 import click
 
 from ..calendar import CalendarNotCovered
-from .auditing import AuditOptions, _records
+from .auditing import AuditOptions, read_records
 from .common import (
     EXIT_OK,
     EXIT_REJECTED,
-    _fail,
-    _load,
-    _time,
+    fail,
     lang_option,
+    load_rules,
     main,
     rules_option,
+    user_time,
 )
 
 
@@ -70,16 +70,16 @@ def report(
     from ..readers import LogError
     from ..reporters.summary import SUMMARY_FORMATS
 
-    contract = _load(rules)
+    contract = load_rules(rules)
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        _fail(f"--month must look like 2026-10, got {month!r}")
-    when = _time(as_of, contract, "--as-of") or datetime.now(contract.tz)
+        fail(f"--month must look like 2026-10, got {month!r}")
+    when = user_time(as_of, contract, "--as-of") or datetime.now(contract.tz)
     start, end = month_bounds(month, contract.tz)
     first = start
     for _ in range(trend - 1):
         first = period_start(first - timedelta(days=1), "month", contract.tz)
     try:
-        records = list(_records(AuditOptions(logs, when, encoding)))
+        records = list(read_records(AuditOptions(logs, when, encoding)))
         events, _, _ = check_records(contract, records)
         if events:
             # Months before the log begins are not audited: no record is no evidence.
@@ -88,7 +88,7 @@ def report(
         audit = Audit(contract, iter(records), when, window=(first, end))
         results = list(audit)
     except (LogError, CalendarNotCovered) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     counts = {"read": audit.read, "used": audit.used, "rejected": len(audit.rejected)}
     summary = build(contract, month, events, results, when, trend, counts)
     render = SUMMARY_FORMATS[fmt]

@@ -13,7 +13,7 @@ from .common import (
     EXIT_BREACHED,
     EXIT_OK,
     EXIT_USAGE,
-    _fail,
+    fail,
     main,
     rules_option,
 )
@@ -102,5 +102,5 @@ def schema(kind: str | None) -> None:
     names = {k.lower(): v for k, v in KINDS.items()} | {v: v for v in KINDS.values()}
     stem = names.get(kind.lower())
     if stem is None:
-        _fail(f"unknown kind {kind!r}; one of {', '.join(schema_names())}")
+        fail(f"unknown kind {kind!r}; one of {', '.join(schema_names())}")
     click.echo(json.dumps(load_schema(stem), ensure_ascii=False, indent=2))

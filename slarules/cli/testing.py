@@ -12,8 +12,8 @@ from .common import (
     EXIT_BREACHED,
     EXIT_OK,
     EXIT_USAGE,
-    _fail,
-    _load,
+    fail,
+    load_rules,
     main,
     rules_option,
 )
@@ -29,7 +29,7 @@ def test_cmd(rules: str | None, files: tuple[str, ...], verbose: bool) -> None:
 
     from ..testcases import run_file
 
-    contract = _load(rules) if rules else None
+    contract = load_rules(rules) if rules else None
     passed = failed = 0
     for file in files:
         try:
@@ -39,7 +39,7 @@ def test_cmd(rules: str | None, files: tuple[str, ...], verbose: bool) -> None:
                 click.echo(str(error), err=True)
             sys.exit(EXIT_USAGE)
         except CalendarNotCovered as exc:
-            _fail(f"{file}: {exc}")
+            fail(f"{file}: {exc}")
         for outcome in outcomes:
             if outcome.passed:
                 passed += 1
