@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Import and audit the real BPI Challenge 2013 log (Volvo IT incidents), CSV and XES.
 
-    python bench/bench_bpic2013.py [--data /work/shared/data/bpic2013] [--no-tracemalloc]
+    python bench/bench_bpic2013.py [--data ../shared/data/bpic2013] [--no-tracemalloc]
 
 Each file is read through ``mappings/bpic2013.yaml`` with ``import_export``, checked
 with ``check_records`` and audited with ``audit_events`` against the bundled
@@ -44,7 +44,7 @@ from slarules.importer import ExportMapping, ImportCounts, import_export, load_m
 from slarules.loader import bundled_rules_dir  # noqa: E402
 from slarules.results import Result  # noqa: E402
 
-DATA = Path("/work/shared/data/bpic2013")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bpic2013"
 FILES = {
     "CSV": "bpi_challenge_2013_incidents.csv.gz",
     "XES": "bpi_challenge_2013_incidents.xes.gz",

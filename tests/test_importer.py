@@ -35,7 +35,8 @@ from slarules.readers import LogError, read_logs
 ROOT = Path(__file__).resolve().parent.parent
 MAPPINGS = ROOT / "mappings"
 SERVICENOW = ROOT / "examples" / "servicenow-export.csv"
-BPIC = Path("/work/shared/data/bpic2013")
+# The project's shared data sits beside the checkout (../shared), as in CI.
+BPIC = Path(__file__).resolve().parents[2] / "shared" / "data" / "bpic2013"
 BPIC_CSV = BPIC / "bpi_challenge_2013_incidents.csv.gz"
 BPIC_XES = BPIC / "bpi_challenge_2013_incidents.xes.gz"
 TZ = ZoneInfo("Asia/Shanghai")
