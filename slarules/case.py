@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from . import model as m
 from .conditions import Value
 from .events import Event
 
 Interval = tuple[datetime, datetime | None]
+_ORDER = attrgetter("at", "seq")  # time, then the order read: ties stay stable
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Case:
 
     @classmethod
     def of(cls, case_id: str, events: Iterable[Event]) -> Case:
-        ordered = tuple(sorted(events, key=lambda e: (e.at, e.seq)))
+        ordered = tuple(sorted(events, key=_ORDER))
         by_name: dict[str, list[Event]] = {}
         for event in ordered:
             by_name.setdefault(event.name, []).append(event)

@@ -156,7 +156,14 @@ class Audit:
         return {ob: row for ob, row in self.counts.items() if any(row.values())}
 
     def _evaluate(self, case_id: str, events: list[Event]) -> list[Result]:
-        results = self._engine.evaluate(Case.of(case_id, events))
+        case = Case.of(case_id, events)
+        # The log's time span, for the default window of the periodic duties.
+        first, last = case.events[0].at, case.events[-1].at
+        if self._first is None or first < self._first:
+            self._first = first
+        if self._last is None or last > self._last:
+            self._last = last
+        results = self._engine.evaluate(case)
         for result in results:
             self.counts[result.obligation][result.status] += 1
         return results
@@ -168,39 +175,43 @@ class Audit:
         ends: dict[int, str] = {}
         if last_of is not None:
             ends = {position: case for case, position in last_of.items()}
+        watched, rejected = self._watched, self.rejected
+        read = self.read
         for source, line, raw in self._records:
-            self.read += 1
+            read += 1
             if isinstance(raw, Rejection):
-                self.rejected.append(raw)
+                rejected.append(raw)
             else:
-                checked = check_record(contract, raw, source, line, self.read)
+                checked = check_record(contract, raw, source, line, read)
                 if isinstance(checked, Rejection):
-                    self.rejected.append(checked)
+                    rejected.append(checked)
                 else:
-                    if checked.case in closed:
+                    case_id = checked.case
+                    if case_id in closed:
                         raise AssertionError(
-                            f"{source}:{line}: case {checked.case!r} came after its last record"
+                            f"{source}:{line}: case {case_id!r} came after its last record"
                         )
-                    open_cases.setdefault(checked.case, []).append(checked)
-                    self._watch(checked)
-            finished = ends.pop(self.read, None)
-            if finished is not None and finished in open_cases:
-                closed.add(finished)
-                yield from self._evaluate(finished, open_cases.pop(finished))
+                    events = open_cases.get(case_id)
+                    if events is None:
+                        open_cases[case_id] = [checked]
+                    else:
+                        events.append(checked)
+                    if checked.name in watched:
+                        self._watch(checked)
+            if ends:
+                finished = ends.pop(read, None)
+                if finished is not None and finished in open_cases:
+                    closed.add(finished)
+                    self.read = read
+                    yield from self._evaluate(finished, open_cases.pop(finished))
+        self.read = read
         for case_id in sorted(open_cases):
             yield from self._evaluate(case_id, open_cases[case_id])
         yield from self._evaluate_window()
 
     def _watch(self, event: Event) -> None:
-        """Keep what the period-level duties need, and the log's time span."""
-        at = event.at
-        if self._first is None or at < self._first:
-            self._first = at
-        if self._last is None or at > self._last:
-            self._last = at
-        if event.name in self._watched and (
-            event.name != "reported" or event.get("severity") in self._watched_severities
-        ):
+        """Keep what the period-level duties need."""
+        if event.name != "reported" or event.get("severity") in self._watched_severities:
             self._window_events.setdefault(event.name, []).append(event)
 
     def _evaluate_window(self) -> Iterator[Result]:

@@ -16,7 +16,8 @@ from typing import Any
 from . import model as m
 
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
-_CORE = ("case", "event", "at")
+_CORE_ORDER = ("case", "event", "at")  # the order errors are reported in
+_CORE = frozenset(_CORE_ORDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,27 +131,36 @@ def check_record(
     contract: m.Contract, raw: Mapping[str, Any], source: str, line: int, seq: int = 0
 ) -> Event | Rejection:
     """Turn one raw record into an :class:`Event`, or say why it cannot be used."""
-    # Fast path for the common record: text case and time, a known event, and no
-    # facts beyond those the event declares with simple types already right.
+    # Fast path for the common record: text case and time, a known event, facts
+    # that convert cleanly. Anything unusual goes the slow way, which says why.
     case, name, at_raw = raw.get("case"), raw.get("event"), raw.get("at")
     event_type = contract.events.get(name) if type(name) is str else None
-    if (
-        event_type is not None
-        and type(case) is str
-        and case
-        and type(at_raw) is str
-        and len(raw) == 3
-        and not event_type.required
-    ):
-        try:
-            at = datetime.fromisoformat(at_raw)
-        except ValueError:
-            pass  # the full check below says why
-        else:
-            if at.tzinfo is None:
-                at = at.replace(tzinfo=contract.tz)
-            return Event(case, event_type.name, at, _NO_FACTS, source, line, seq)
-    return _check_slowly(contract, raw, source, line, seq)
+    if event_type is None or type(case) is not str or not case or type(at_raw) is not str:
+        return _check_slowly(contract, raw, source, line, seq)
+    try:
+        at = datetime.fromisoformat(at_raw)
+    except ValueError:
+        return _check_slowly(contract, raw, source, line, seq)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=contract.tz)
+    if len(raw) == 3:
+        if event_type.required:
+            return _check_slowly(contract, raw, source, line, seq)
+        return Event(case, event_type.name, at, _NO_FACTS, source, line, seq)
+    facts: dict[str, Any] = {}
+    fields = event_type.fields
+    try:
+        for key, value in raw.items():
+            if key in _CORE or _blank(value):
+                continue
+            spec = fields.get(key)
+            facts[key] = value if spec is None else _convert(contract, spec, value)
+    except ValueError:
+        return _check_slowly(contract, raw, source, line, seq)
+    for required in event_type.required:
+        if required not in facts:
+            return _check_slowly(contract, raw, source, line, seq)
+    return Event(case, event_type.name, at, facts, source, line, seq)
 
 
 _NO_FACTS: Mapping[str, Any] = MappingProxyType({})
@@ -161,7 +171,7 @@ def _check_slowly(
 ) -> Event | Rejection:
     if not isinstance(raw, Mapping):
         return Rejection(source, line, "the record is not an object")
-    for name in _CORE:
+    for name in _CORE_ORDER:
         if _blank(raw.get(name)):
             return Rejection(source, line, f"missing field {name!r}")
     name = raw["event"]

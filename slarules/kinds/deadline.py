@@ -19,7 +19,6 @@ from ..events import Event
 from ..results import Finding, Step
 from .common import (
     Context,
-    Steps,
     budget_step,
     due_step,
     finding_for,
@@ -75,24 +74,29 @@ def _one(
 ) -> Finding:
     """One clock; ``used`` collects the stops already paired with earlier starts."""
     start = start_event.at
-    steps = Steps(ctx.explain)
-    steps.add(lambda: start_step(ctx, start_event.name, start))
+    explain = ctx.explain  # steps are built only for an explanation
+    steps: list[Step] = []
+    if explain:
+        steps.append(start_step(ctx, start_event.name, start))
     if _yields(ctx, ob):
         reason = text(
             f"与 {ob.conflicts_with} 冲突, 按 readings.{ob.conflict_reading} = specific_prevails 由后者适用",
             f"yields to {ob.conflicts_with} (readings.{ob.conflict_reading} = specific_prevails)",
         )
-        return Finding("not_applicable", reason, start=start, steps=steps.done())
+        return Finding("not_applicable", reason, start=start, steps=tuple(steps))
     pick = pick_budget(ctx, case, ob.budget, start, ob.applies_severity)
     duration = pick.duration
     if duration is None:
         na = pick.not_applicable or text("不适用", "not applicable")
-        return Finding("not_applicable", na, start=start, steps=steps.done())
-    steps.add(lambda: budget_step(pick))
+        return Finding("not_applicable", na, start=start, steps=tuple(steps))
+    if explain:
+        steps.append(budget_step(pick))
     pauses = case.pauses(ctx.contract, ob.pauses) if ob.pauses else []
-    steps.extend(lambda: pause_steps(ctx, pauses, start))
+    if explain:
+        steps.extend(pause_steps(ctx, pauses, start))
     due = ctx.clocks.due(ob.clock, start, duration, pauses, ctx.as_of)
-    steps.add(lambda: due_step(ctx, ob.clock, due))
+    if explain:
+        steps.append(due_step(ctx, ob.clock, due))
     done_event = None
     incomplete: list[tuple[Event, tuple[str, ...]]] = []
     for i, stop in enumerate(stops):
@@ -106,7 +110,8 @@ def _one(
         done_event = stop
         break
     for stop, missing in incomplete:
-        steps.add(partial(_incomplete_step, ctx, ob, stop, missing))
+        if explain:
+            steps.append(_incomplete_step(ctx, ob, stop, missing))
     done = done_event.at if done_event else None
     event_type = ctx.contract.events[ob.stop]
     what = event_type.title
@@ -123,7 +128,7 @@ def _one(
         what=what,
         clock=ob.clock,
         budget=duration,
-        steps=steps.done(),
+        steps=tuple(steps),
         status=status,
         reason=reason_,
     )

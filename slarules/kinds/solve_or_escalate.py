@@ -14,7 +14,6 @@ from ..events import Event
 from ..results import Finding, Step
 from .common import (
     Context,
-    Steps,
     budget_step,
     due_step,
     finding_for,
@@ -41,25 +40,30 @@ def evaluate(ctx: Context, ob: m.SolveOrEscalate, case: Case) -> list[Finding]:
 def _one(ctx: Context, ob: m.SolveOrEscalate, case: Case, start_event: Event) -> Finding:
     tz = ctx.contract.tz
     start = start_event.at
-    steps = Steps(ctx.explain)
-    steps.add(lambda: start_step(ctx, start_event.name, start))
+    explain = ctx.explain  # steps are built only for an explanation
+    steps: list[Step] = []
+    if explain:
+        steps.append(start_step(ctx, start_event.name, start))
     pick = pick_budget(ctx, case, ob.budget, start, ob.applies_severity)
     if pick.duration is None:
         na = pick.not_applicable or text("不适用", "not applicable")
-        return Finding("not_applicable", na, start=start, steps=steps.done())
+        return Finding("not_applicable", na, start=start, steps=tuple(steps))
     pauses = case.pauses(ctx.contract, ob.pauses) if ob.pauses else []
-    steps.add(lambda: budget_step(pick))
-    steps.extend(lambda: pause_steps(ctx, pauses, start))
+    if explain:
+        steps.append(budget_step(pick))
+    if explain:
+        steps.extend(pause_steps(ctx, pauses, start))
     due = ctx.clocks.due(ob.clock, start, pick.duration, pauses, ctx.as_of)
-    steps.add(lambda: due_step(ctx, ob.clock, due))
+    if explain:
+        steps.append(due_step(ctx, ob.clock, due))
     solved = case.first(ob.solved)
     escalation = next(
         (e for e in case.all("escalated") if int(e.get("level", 0)) >= ob.escalate_to), None
     )
-    if solved is not None:
-        steps.add(lambda: _solved_step(ctx, solved))
-    if escalation is not None:
-        steps.add(lambda: _escalated_step(ctx, escalation))
+    if explain and solved is not None:
+        steps.append(_solved_step(ctx, solved))
+    if explain and escalation is not None:
+        steps.append(_escalated_step(ctx, escalation))
     if solved is not None and solved.at <= due:
         at = solved.at
         reason = lazy(
@@ -76,7 +80,7 @@ def _one(ctx: Context, ob: m.SolveOrEscalate, case: Case, start_event: Event) ->
             what=text("解决", "solved"),
             clock=ob.clock,
             budget=pick.duration,
-            steps=steps.done(),
+            steps=tuple(steps),
             reason=reason,
         )
     done = escalation.at if escalation is not None else None
@@ -89,7 +93,7 @@ def _one(ctx: Context, ob: m.SolveOrEscalate, case: Case, start_event: Event) ->
         what=what,
         clock=ob.clock,
         budget=pick.duration,
-        steps=steps.done(),
+        steps=tuple(steps),
         status=verdict(due, done, ctx.as_of),
     )
 
