@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from . import model as m
-from .clocks import period_end, period_label, period_start
+from .clocks import DAY, period_end, period_label, period_start
 from .events import Event
 from .results import STATUSES, Result
 
@@ -124,7 +124,7 @@ def build(
                 sum(1 for r in judged if r.status == "breached"),
             )
         )
-        at = month_start - timedelta(days=1)
+        at = month_start - DAY
     trend.reverse()
     return MonthlySummary(
         contract=contract,

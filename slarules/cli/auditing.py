@@ -19,6 +19,7 @@ from .common import (
     EXIT_OK,
     EXIT_REJECTED,
     EXIT_USAGE,
+    as_of_option,
     fail,
     lang_option,
     load_rules,
@@ -118,9 +119,7 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
 @main.command()
 @rules_option
 @click.argument("logs", nargs=-1, required=True)
-@click.option(
-    "--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now)."
-)
+@as_of_option
 @click.option(
     "--format",
     "fmt",
@@ -267,9 +266,7 @@ def _exit_status(report: Any) -> int:
 @rules_option
 @click.argument("log")
 @click.argument("case")
-@click.option(
-    "--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now)."
-)
+@as_of_option
 @lang_option
 @click.option("--encoding", help="Encoding of the log.")
 def explain(

@@ -49,6 +49,9 @@ rules_option = click.option(
     envvar="SLARULES_RULES",
     help="Rules directory (default: the bundled contract; env SLARULES_RULES).",
 )
+as_of_option = click.option(
+    "--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now)."
+)
 lang_option = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import click
 
@@ -12,6 +12,7 @@ from .auditing import AuditOptions, read_records
 from .common import (
     EXIT_OK,
     EXIT_REJECTED,
+    as_of_option,
     fail,
     lang_option,
     load_rules,
@@ -25,9 +26,7 @@ from .common import (
 @rules_option
 @click.option("--month", required=True, help="The month to summarise, YYYY-MM.")
 @click.argument("logs", nargs=-1, required=True)
-@click.option(
-    "--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now)."
-)
+@as_of_option
 @click.option(
     "--format",
     "fmt",
@@ -64,7 +63,7 @@ def report(
     """The monthly service summary (2.3.4.3) for MONTH, built from the audit of the LOGs."""
     import re
 
-    from ..clocks import period_start
+    from ..clocks import DAY, period_start
     from ..engine import Audit, check_records
     from ..monthly import build, month_bounds
     from ..readers import LogError
@@ -77,7 +76,7 @@ def report(
     start, end = month_bounds(month, contract.tz)
     first = start
     for _ in range(trend - 1):
-        first = period_start(first - timedelta(days=1), "month", contract.tz)
+        first = period_start(first - DAY, "month", contract.tz)
     try:
         records = list(read_records(AuditOptions(logs, when, encoding)))
         events, _, _ = check_records(contract, records)
