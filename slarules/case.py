@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import attrgetter
@@ -31,6 +31,11 @@ class Case:
         for event in ordered:
             by_name.setdefault(event.name, []).append(event)
         return cls(case_id, ordered, by_name)
+
+    @property
+    def names(self) -> Mapping[str, Sequence[Event]]:
+        """The case's events by name (a name is present only if it occurred)."""
+        return self._by_name
 
     @property
     def start(self) -> datetime:

@@ -59,8 +59,10 @@ class Engine:
         self.clocks = Clocks(self.contract)
         self.ctx = Context(self.contract, self.clocks, self.as_of, self.explain)
         # Period-level kinds are evaluated over the audit window, not per case.
+        # Every case-level kind starts its clock at an event: a case without that
+        # event has no result for the obligation, so it is not even asked.
         self.plan = [
-            (ob, CASE_KINDS[ob.type].evaluate)
+            (ob, str(getattr(ob, "start", "")), CASE_KINDS[ob.type].evaluate)
             for ob in self.contract.obligations
             if ob.type in CASE_KINDS and (self.only is None or ob.id in self.only)
         ]
@@ -68,7 +70,10 @@ class Engine:
     def evaluate(self, case: Case) -> list[Result]:
         results: list[Result] = []
         append, ctx, as_of, case_id = results.append, self.ctx, self.as_of, case.id
-        for ob, evaluate in self.plan:
+        present = case.names
+        for ob, start, evaluate in self.plan:
+            if start not in present:
+                continue
             for n, finding in enumerate(evaluate(ctx, ob, case), start=1):
                 append(
                     Result(finding.case or case_id, ob.id, ob.clause, ob.title, finding, as_of, n)

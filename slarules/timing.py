@@ -38,7 +38,7 @@ class Clocks:
     ) -> datetime:
         """The due instant; a pause still open at ``as_of`` stops the clock there."""
         if clock == "elapsed":
-            return self.elapsed.due(start, budget.as_timedelta(), pauses, as_of=as_of)
+            return self.elapsed.due(start, budget.delta, pauses, as_of=as_of)
         if clock == "calendar_days":
             return self.calendar_days.due(start, budget.as_days(), pauses, as_of=as_of)
         if clock == "working_days":
