@@ -23,6 +23,9 @@ class Case:
     _pauses: dict[tuple[str, ...], list[Interval]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # What several obligations ask of the same case (its severity, its band),
+    # worked out once; the kind modules own the keys.
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, case_id: str, events: Iterable[Event]) -> Case:

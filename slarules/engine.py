@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from . import model as m
 from .case import Case
-from .events import Event, Rejection, check_record
+from .events import Event, RecordChecker, Rejection
 from .kinds import CASE_KINDS, WINDOW_KINDS
 from .kinds.common import Context, pick_budget
 from .kinds.window import Window, WindowContext, window_of
-from .results import STATUSES, Result
+from .results import STATUSES, Finding, Result
 from .timing import Clocks
 
 
@@ -61,24 +62,40 @@ class Engine:
         # Period-level kinds are evaluated over the audit window, not per case.
         # Every case-level kind starts its clock at an event: a case without that
         # event has no result for the obligation, so it is not even asked.
+        # Each obligation is compiled once into an evaluator of one case.
         self.plan = [
-            (ob, str(getattr(ob, "start", "")), CASE_KINDS[ob.type].evaluate)
+            (str(getattr(ob, "start", "")), _compile(self.ctx, ob), ob.id, ob.clause, ob.title)
             for ob in self.contract.obligations
             if ob.type in CASE_KINDS and (self.only is None or ob.id in self.only)
         ]
 
     def evaluate(self, case: Case) -> list[Result]:
         results: list[Result] = []
-        append, ctx, as_of, case_id = results.append, self.ctx, self.as_of, case.id
+        append, as_of, case_id = results.append, self.as_of, case.id
         present = case.names
-        for ob, start, evaluate in self.plan:
+        for start, evaluate, ob_id, clause, title in self.plan:
             if start not in present:
                 continue
-            for n, finding in enumerate(evaluate(ctx, ob, case), start=1):
+            for n, finding in enumerate(evaluate(case), start=1):
+                # tuple.__new__ skips Result's generated __new__: one result per
+                # case and obligation makes that frame count.
                 append(
-                    Result(finding.case or case_id, ob.id, ob.clause, ob.title, finding, as_of, n)
+                    _new_tuple(
+                        Result,
+                        (finding.case or case_id, ob_id, clause, title, finding, as_of, n, ()),
+                    )
                 )
         return results
+
+
+_new_tuple = tuple.__new__
+
+
+def _compile(ctx: Context, ob: m.Obligation) -> Callable[[Case], list[Finding]]:
+    kind = CASE_KINDS[ob.type]
+    if hasattr(kind, "compile"):
+        return kind.compile(ctx, ob)  # type: ignore[no-any-return]
+    return partial(kind.evaluate, ctx, ob)
 
 
 def group_events(events: Iterable[Event]) -> dict[str, list[Event]]:
@@ -174,35 +191,33 @@ class Audit:
         return results
 
     def __iter__(self) -> Iterator[Result]:
-        contract, last_of = self.contract, self._last_of
+        last_of = self._last_of
         open_cases: dict[str, list[Event]] = {}
         closed: set[str] = set()
         ends: dict[int, str] = {}
         if last_of is not None:
             ends = {position: case for case, position in last_of.items()}
         watched, rejected = self._watched, self.rejected
+        check = RecordChecker(self.contract)
         read = self.read
         for source, line, raw in self._records:
             read += 1
-            if isinstance(raw, Rejection):
-                rejected.append(raw)
-            else:
-                checked = check_record(contract, raw, source, line, read)
-                if isinstance(checked, Rejection):
-                    rejected.append(checked)
+            checked = raw if type(raw) is Rejection else check(raw, source, line, read)  # type: ignore[arg-type]
+            if type(checked) is Event:
+                case_id = checked.case
+                events = open_cases.get(case_id)
+                if events is not None:
+                    events.append(checked)
+                elif case_id in closed:
+                    raise AssertionError(
+                        f"{source}:{line}: case {case_id!r} came after its last record"
+                    )
                 else:
-                    case_id = checked.case
-                    if case_id in closed:
-                        raise AssertionError(
-                            f"{source}:{line}: case {case_id!r} came after its last record"
-                        )
-                    events = open_cases.get(case_id)
-                    if events is None:
-                        open_cases[case_id] = [checked]
-                    else:
-                        events.append(checked)
-                    if checked.name in watched:
-                        self._watch(checked)
+                    open_cases[case_id] = [checked]
+                if checked.name in watched:
+                    self._watch(checked)
+            else:
+                rejected.append(checked)  # type: ignore[arg-type]
             if ends:
                 finished = ends.pop(read, None)
                 if finished is not None and finished in open_cases:
@@ -280,12 +295,13 @@ def check_records(
     events: list[Event] = []
     rejected: list[Rejection] = []
     read = 0
+    check = RecordChecker(contract)
     for source, line, raw in records:
         read += 1
         if isinstance(raw, Rejection):
             rejected.append(raw)
             continue
-        checked = check_record(contract, raw, source, line, read)
+        checked = check(raw, source, line, read)
         if isinstance(checked, Rejection):
             rejected.append(checked)
         else:

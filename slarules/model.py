@@ -203,6 +203,11 @@ class Budget:
 
     by: str | None
     cells: Mapping[str, Dated[Duration] | None]
+    dated: bool = field(init=False, repr=False, compare=False)  # any cell changes on a date
+
+    def __post_init__(self) -> None:
+        changes = any(cell is not None and len(cell.values) > 1 for cell in self.cells.values())
+        object.__setattr__(self, "dated", changes)
 
     def lookup(self, key: str | None) -> tuple[bool, Dated[Duration] | None]:
         """(key found, value): the value is None where the contract sets no term."""

@@ -7,25 +7,18 @@ explaining: an audit of a million events counts far more results than anyone rea
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 from .. import model as m
 from ..case import Case, Interval
 from ..clocks import DAY
+from ..conditions import Value
 from ..durations import Duration
 from ..results import Finding, Step
 from ..timing import Clocks
 
 EMPTY = m.Text("", "")
-
-
-@dataclass(frozen=True)
-class Context:
-    contract: m.Contract
-    clocks: Clocks
-    as_of: datetime
-    explain: bool = False
 
 
 class Steps:
@@ -62,6 +55,20 @@ class BudgetPick:
     duration: Duration | None
     source: m.Words  # where the value came from: which table cell, which band
     not_applicable: m.Words | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    contract: m.Contract
+    clocks: Clocks
+    as_of: datetime
+    explain: bool = False
+    # Budget picks that depend only on the table cell chosen, shared by all cases.
+    picks: dict[tuple[object, ...], BudgetPick] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    # Reasons that read the same for many cases, built once.
+    words: dict[tuple[object, ...], m.Text] = field(default_factory=dict, repr=False, compare=False)
 
 
 def fmt(at: datetime | None, tz: tzinfo) -> str:
@@ -112,7 +119,22 @@ _SINGLE = text("固定时限", "a single term")
 
 
 def severity_for(ctx: Context, case: Case, start: datetime) -> tuple[str | None, m.Words]:
-    """The level that drives this clock, and why (declared, reclassified, derived)."""
+    """The level that drives this clock, and why (declared, reclassified, derived).
+
+    Worked out once per case unless it depends on the clock's start (a
+    reclassification that applies from the change on).
+    """
+    memo = case.memo
+    known = memo.get("severity")
+    if known is not None:
+        return known  # type: ignore[return-value]
+    found = _severity_for(ctx, case, start)
+    if not case.all("reclassified") or ctx.contract.reading("reclassification") == "retroactive":
+        memo["severity"] = found
+    return found
+
+
+def _severity_for(ctx: Context, case: Case, start: datetime) -> tuple[str | None, m.Words]:
     contract = ctx.contract
     policy = contract.reading("reclassification")
     level_id, setter = case.severity_at(start, policy)
@@ -126,14 +148,30 @@ def severity_for(ctx: Context, case: Case, start: datetime) -> tuple[str | None,
             )
         )
     if contract.reading("severity_source") == "derived":
-        facts, _ = case.outage_facts(ctx.as_of)
-        derived = contract.classify(facts) if facts else None
+        facts, _ = outage_facts(ctx, case)
+        derived = classify(ctx, case, facts) if facts else None
         if derived is not None:
             return derived.id, text(
                 "由中断事实推定 (readings.severity_source = derived)",
                 "derived from the outage facts (readings.severity_source = derived)",
             )
     return level_id, why
+
+
+def outage_facts(ctx: Context, case: Case) -> tuple[dict[str, Value | None], bool]:
+    """The case's outage facts as of the audit (worked out once per case)."""
+    found = case.memo.get("outage")
+    if found is None:
+        found = case.memo["outage"] = case.outage_facts(ctx.as_of)
+    return found  # type: ignore[return-value]
+
+
+def classify(ctx: Context, case: Case, facts: dict[str, Value | None]) -> m.Level | None:
+    """The level the outage facts give (worked out once per case)."""
+    memo = case.memo
+    if "level" not in memo:
+        memo["level"] = ctx.contract.classify(facts)
+    return memo["level"]  # type: ignore[return-value]
 
 
 def level_label(contract: m.Contract, level_id: str | None) -> str:
@@ -149,12 +187,45 @@ _NO_SEVERITY = text("未给出故障级别 (无申告记录)", "no severity know
 def pick_budget(
     ctx: Context, case: Case, budget: m.Budget, start: datetime, applies: Sequence[str] = ()
 ) -> BudgetPick:
-    """The budget for this clock, or why the contract sets none (不适用)."""
-    contract = ctx.contract
+    """The budget for this clock, or why the contract sets none (不适用).
+
+    A pick depends only on the cell chosen and why, so it is shared between
+    cases, except where a cell changes on a date of effect (then the case's
+    start decides).
+    """
     if budget.by is None and not applies:
         cell = budget.cells[""]
         return BudgetPick(cell.at(case.start) if cell else None, _SINGLE)
     level_id, why = severity_for(ctx, case, start)
+    if budget.by == "band":
+        site_id, distance = _location(ctx, case)
+        key: tuple[object, ...] = (id(budget), tuple(applies), level_id, site_id, distance)
+    else:
+        key = (id(budget), tuple(applies), level_id, why)
+    if budget.dated:
+        key += (case.start,)
+    pick = ctx.picks.get(key)
+    if pick is None:
+        pick = ctx.picks[key] = _pick_budget(ctx, case, budget, applies, level_id, why)
+    return pick
+
+
+def _location(ctx: Context, case: Case) -> tuple[str | None, float | None]:
+    found = case.memo.get("location")
+    if found is None:
+        found = case.memo["location"] = case.location(ctx.contract)
+    return found  # type: ignore[return-value]
+
+
+def _pick_budget(
+    ctx: Context,
+    case: Case,
+    budget: m.Budget,
+    applies: Sequence[str],
+    level_id: str | None,
+    why: m.Words,
+) -> BudgetPick:
+    contract = ctx.contract
     if applies and level_id is None:
         return BudgetPick(None, EMPTY, _NO_SEVERITY)
     if applies and level_id not in applies:
@@ -192,7 +263,7 @@ def pick_budget(
                 ),
             )
     else:
-        site_id, distance = case.location(contract)
+        site_id, distance = _location(ctx, case)
         if distance is None:
             return BudgetPick(
                 None,

@@ -9,7 +9,7 @@ a stop before an earlier start belongs to that earlier start.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 
@@ -20,6 +20,7 @@ from ..results import Finding, Step
 from .common import (
     Context,
     budget_step,
+    default_reason,
     due_step,
     finding_for,
     fmt,
@@ -48,6 +49,62 @@ def _yields(ctx: Context, ob: m.Deadline) -> bool:
 
 
 def evaluate(ctx: Context, ob: m.Deadline, case: Case) -> list[Finding]:
+    return compile(ctx, ob)(case)
+
+
+def compile(ctx: Context, ob: m.Deadline) -> Callable[[Case], list[Finding]]:
+    """The obligation's evaluator, with what does not depend on the case worked out once.
+
+    The common clock (one start, no explanation) takes a short path; repeated
+    starts and explanations take :func:`_one`, which also records the steps.
+    """
+    if ob.repeat == "each" or ctx.explain or _yields(ctx, ob):
+        return partial(_each, ctx, ob)
+    contract, clocks, as_of, tz = ctx.contract, ctx.clocks, ctx.as_of, ctx.contract.tz
+    start_name, stop_name, clock = ob.start, ob.stop, ob.clock
+    budget, applies, pause_ids, requires = ob.budget, ob.applies_severity, ob.pauses, ob.requires
+    event_type = contract.events[ob.stop]
+    what = event_type.title
+    not_applicable = text("不适用", "not applicable")
+
+    def run(case: Case) -> list[Finding]:
+        starts = case.all(start_name)
+        if not starts:
+            return []
+        start = starts[0].at
+        pick = pick_budget(ctx, case, budget, start, applies)
+        duration = pick.duration
+        if duration is None:
+            return [Finding("not_applicable", pick.not_applicable or not_applicable, start)]
+        pauses = case.pauses(contract, pause_ids) if pause_ids else ()
+        due = clocks.due(clock, start, duration, pauses, as_of)
+        done = None
+        lacking: tuple[str, ...] = ()
+        for stop in case.all(stop_name):
+            if requires is not None:
+                missing = _missing(ob, stop)
+                if missing:
+                    lacking = lacking or missing
+                    continue
+            done = stop.at
+            break
+        if done is not None:
+            status = "met" if done <= due else "breached"
+        elif as_of <= due:
+            status = "pending"
+        else:
+            status = "breached"
+        reason: m.Words
+        if done is None and lacking and status == "breached":
+            reason = lazy(partial(_incomplete_reason, ob, event_type, lacking))
+        else:
+            reason = lazy(partial(default_reason, status, what, due, done, as_of, tz))
+        return [Finding(status, reason, start, due, done, clock, duration.label)]
+
+    return run
+
+
+def _each(ctx: Context, ob: m.Deadline, case: Case) -> list[Finding]:
     starts = case.all(ob.start)
     if not starts:
         return []

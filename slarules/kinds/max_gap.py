@@ -12,8 +12,9 @@ from functools import partial
 
 from .. import model as m
 from ..case import Case
+from ..durations import Duration
 from ..results import Finding, Step
-from .common import Context, Steps, finding_for, fmt, start_step, text
+from .common import Context, finding_for, fmt, lazy, start_step, text
 
 TYPE = "max_gap"
 
@@ -28,15 +29,18 @@ def evaluate(ctx: Context, ob: m.MaxGap, case: Case) -> list[Finding]:
     start = start_event.at
     until_event = case.first(ob.until, after=start)
     end = until_event.at if until_event is not None else None
-    updates = sorted(
+    names = ob.updates
+    updates = [
         e.at
-        for name in ob.updates
+        for name in names
         for e in case.all(name)
         if e.at > start and (end is None or e.at <= end)
-    )
-    steps = Steps(ctx.explain)
-    steps.add(lambda: start_step(ctx, start_event.name, start))
-    what = text("更新处理状态", "status update")
+    ]
+    if len(names) > 1:
+        updates.sort()
+    explain = ctx.explain
+    steps: list[Step] = [start_step(ctx, start_event.name, start)] if explain else []
+    what = _WHAT
     previous = start
     for at in updates:
         due = previous + step
@@ -50,26 +54,29 @@ def evaluate(ctx: Context, ob: m.MaxGap, case: Case) -> list[Finding]:
                     what=what,
                     clock="elapsed",
                     budget=interval,
-                    steps=steps.done(),
+                    steps=tuple(steps),
                 )
             ]
-        steps.add(partial(_update_step, at, tz))
+        if explain:
+            steps.append(_update_step(at, tz))
         previous = at
     due = previous + step
     if end is not None:
-        steps.add(
-            lambda: Step(
-                text(f"结束: {ob.until} {fmt(end, tz)}", f"closed by {ob.until} at {fmt(end, tz)}"),
-                end,
+        if explain:
+            steps.append(
+                Step(
+                    text(
+                        f"结束: {ob.until} {fmt(end, tz)}",
+                        f"closed by {ob.until} at {fmt(end, tz)}",
+                    ),
+                    end,
+                )
             )
-        )
         if end <= due:
-            count = len(updates)
-            reason = text(
-                f"共 {count} 次更新, 间隔均未超过 {interval}",
-                f"{count} update(s), no gap over {interval}",
-            )
-            return [Finding("met", reason, start, due, end, "elapsed", str(interval), steps.done())]
+            reason = lazy(partial(_met_reason, len(updates), interval))
+            return [
+                Finding("met", reason, start, due, end, "elapsed", interval.label, tuple(steps))
+            ]
     return [
         finding_for(
             ctx,
@@ -79,9 +86,18 @@ def evaluate(ctx: Context, ob: m.MaxGap, case: Case) -> list[Finding]:
             what=what,
             clock="elapsed",
             budget=interval,
-            steps=steps.done(),
+            steps=tuple(steps),
         )
     ]
+
+
+_WHAT = text("更新处理状态", "status update")
+
+
+def _met_reason(count: int, interval: Duration) -> m.Text:
+    return text(
+        f"共 {count} 次更新, 间隔均未超过 {interval}", f"{count} update(s), no gap over {interval}"
+    )
 
 
 def _update_step(at: datetime, tz: tzinfo) -> Step:

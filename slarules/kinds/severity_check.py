@@ -7,13 +7,13 @@ not_applicable: no outage recorded, or the outage falls in the contract's gap.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from .. import model as m
 from ..case import Case
 from ..conditions import Value
 from ..results import Finding, Step
-from .common import Context, Steps, level_label, text
+from .common import Context, Steps, classify, level_label, outage_facts, text
 
 TYPE = "severity_check"
 
@@ -32,25 +32,14 @@ def evaluate(ctx: Context, ob: m.SeverityCheck, case: Case) -> list[Finding]:
         return []
     contract = ctx.contract
     declared = start_event.get("severity")
-    facts, still_open = case.outage_facts(ctx.as_of)
+    facts, still_open = outage_facts(ctx, case)
     start = start_event.at
     steps = Steps(ctx.explain)
-    label = level_label(contract, declared)
-    steps.add(lambda: Step(text(f"申告级别 {label}", f"declared {label}"), start))
-    steps.add(
-        lambda: Step(
-            text(
-                f"中断事实: {_facts_text(facts) or '无'}",
-                f"outage facts: {_facts_text(facts) or 'none'}",
-            )
-        )
-    )
     if not facts:
-        reason = text(
-            "日志未记录业务中断, 无法推定级别", "no outage recorded in the log: no level to compare"
-        )
-        return [Finding("not_applicable", reason, start=start, steps=steps.done())]
-    derived = contract.classify(facts)
+        steps.extend(lambda: _opening_steps(contract, declared, facts, start))
+        return [Finding("not_applicable", _NO_OUTAGE, start=start, steps=steps.done())]
+    steps.extend(lambda: _opening_steps(contract, declared, facts, start))
+    derived = classify(ctx, case, facts)
     if derived is None:
         gap = contract.reading("severity_gap")
         reason = text(
@@ -67,12 +56,15 @@ def evaluate(ctx: Context, ob: m.SeverityCheck, case: Case) -> list[Finding]:
         ]
     steps.add(lambda: _derived_step(contract, facts, derived))
     if derived.id == declared:
-        reason = text(
-            f"申告级别与中断事实一致 ({derived.label()})",
-            f"declared level agrees with the outage ({derived.id})",
-        )
+        key = ("agrees", derived.id)
+        agrees = ctx.words.get(key)
+        if agrees is None:
+            agrees = ctx.words[key] = text(
+                f"申告级别与中断事实一致 ({derived.label()})",
+                f"declared level agrees with the outage ({derived.id})",
+            )
         return [
-            Finding("pending" if still_open else "met", reason, start=start, steps=steps.done())
+            Finding("pending" if still_open else "met", agrees, start=start, steps=steps.done())
         ]
     if still_open and declared is not None and derived.rank > contract.level_by_id(declared).rank:
         # The outage may still grow into the declared level.
@@ -81,11 +73,32 @@ def evaluate(ctx: Context, ob: m.SeverityCheck, case: Case) -> list[Finding]:
             f"outage still open; so far it gives {derived.id}",
         )
         return [Finding("pending", reason, start=start, steps=steps.done())]
+    label = level_label(contract, declared)
     reason = text(
         f"申告 {label}, 但中断事实为 {derived.label()}",
         f"declared {declared}, but the outage facts give {derived.id}",
     )
     return [Finding("breached", reason, start=start, steps=steps.done())]
+
+
+_NO_OUTAGE = text(
+    "日志未记录业务中断, 无法推定级别", "no outage recorded in the log: no level to compare"
+)
+
+
+def _opening_steps(
+    contract: m.Contract, declared: str | None, facts: dict[str, Value | None], start: datetime
+) -> list[Step]:
+    label = level_label(contract, declared)
+    return [
+        Step(text(f"申告级别 {label}", f"declared {label}"), start),
+        Step(
+            text(
+                f"中断事实: {_facts_text(facts) or '无'}",
+                f"outage facts: {_facts_text(facts) or 'none'}",
+            )
+        ),
+    ]
 
 
 def _derived_step(contract: m.Contract, facts: dict[str, Value | None], derived: m.Level) -> Step:

@@ -8,6 +8,10 @@ start event (every arrival on site).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from functools import partial
+
 from .. import model as m
 from ..case import Case
 from ..events import Event
@@ -15,6 +19,7 @@ from ..results import Finding, Step
 from .common import (
     Context,
     budget_step,
+    default_reason,
     due_step,
     finding_for,
     fmt,
@@ -31,6 +36,74 @@ TYPE = "solve_or_escalate"
 
 
 def evaluate(ctx: Context, ob: m.SolveOrEscalate, case: Case) -> list[Finding]:
+    return compile(ctx, ob)(case)
+
+
+def compile(ctx: Context, ob: m.SolveOrEscalate) -> Callable[[Case], list[Finding]]:
+    """The obligation's evaluator; an explanation takes :func:`_one`, which records steps."""
+    if ctx.explain:
+        return partial(_each, ctx, ob)
+    contract, clocks, as_of, tz = ctx.contract, ctx.clocks, ctx.as_of, ctx.contract.tz
+    start_name, solved_name, clock, level = ob.start, ob.solved, ob.clock, ob.escalate_to
+    budget, applies, pause_ids, each = (
+        ob.budget,
+        ob.applies_severity,
+        ob.pauses,
+        ob.repeat == "each",
+    )
+    not_applicable = text("不适用", "not applicable")
+    what = text(f"升级到第{level}级", f"escalation to level {level}")
+
+    def run(case: Case) -> list[Finding]:
+        starts = case.all(start_name)
+        if not each:
+            starts = starts[:1]
+        solved = escalated = None
+        findings = []
+        for start_event in starts:
+            start = start_event.at
+            pick = pick_budget(ctx, case, budget, start, applies)
+            duration = pick.duration
+            if duration is None:
+                na = pick.not_applicable or not_applicable
+                findings.append(Finding("not_applicable", na, start))
+                continue
+            pauses = case.pauses(contract, pause_ids) if pause_ids else ()
+            due = clocks.due(clock, start, duration, pauses, as_of)
+            if solved is None:
+                solved = case.first(solved_name)
+                escalated = _escalation(case, level)
+            if solved is not None and solved.at <= due:
+                reason = lazy(partial(_solved_reason, solved.at, due, tz))
+                findings.append(
+                    Finding("met", reason, start, due, solved.at, clock, duration.label)
+                )
+                continue
+            done = escalated.at if escalated is not None else None
+            status = verdict(due, done, as_of)
+            reason = lazy(partial(default_reason, status, what, due, done, as_of, tz))
+            findings.append(Finding(status, reason, start, due, done, clock, duration.label))
+        return findings
+
+    return run
+
+
+def _escalation(case: Case, level: int) -> Event | None:
+    """The first escalation to ``level`` or higher."""
+    for event in case.all("escalated"):
+        if int(event.get("level", 0)) >= level:
+            return event
+    return None
+
+
+def _solved_reason(at: datetime, due: datetime, tz: tzinfo) -> m.Text:
+    return text(
+        f"{fmt(at, tz)} 已解决, 无需升级 (提前 {human(due - at)})",
+        f"solved at {fmt(at, tz)}, {human(due - at)} before escalation was due",
+    )
+
+
+def _each(ctx: Context, ob: m.SolveOrEscalate, case: Case) -> list[Finding]:
     starts = case.all(ob.start)
     if ob.repeat != "each":
         starts = starts[:1]
@@ -57,21 +130,14 @@ def _one(ctx: Context, ob: m.SolveOrEscalate, case: Case, start_event: Event) ->
     if explain:
         steps.append(due_step(ctx, ob.clock, due))
     solved = case.first(ob.solved)
-    escalation = next(
-        (e for e in case.all("escalated") if int(e.get("level", 0)) >= ob.escalate_to), None
-    )
+    escalation = _escalation(case, ob.escalate_to)
     if explain and solved is not None:
         steps.append(_solved_step(ctx, solved))
     if explain and escalation is not None:
         steps.append(_escalated_step(ctx, escalation))
     if solved is not None and solved.at <= due:
         at = solved.at
-        reason = lazy(
-            lambda: text(
-                f"{fmt(at, tz)} 已解决, 无需升级 (提前 {human(due - at)})",
-                f"solved at {fmt(at, tz)}, {human(due - at)} before escalation was due",
-            )
-        )
+        reason = lazy(partial(_solved_reason, at, due, tz))
         return finding_for(
             ctx,
             start=start,

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from ..events import Rejection
 from .csvlog import read_csv, scan_csv_cases
-from .jsonl import read_jsonl, read_jsonl_bytes, scan_jsonl_cases
+from .jsonl import last_jsonl_positions, read_jsonl, read_jsonl_bytes, scan_jsonl_cases
 
 Record = tuple[str, int, Mapping[str, Any] | Rejection]
 
@@ -96,6 +96,9 @@ def last_positions(paths: list[str], encoding: str | None = None) -> dict[str, i
     for path in paths:
         kind = "csv" if Path(path).suffix.lower() in (".csv", ".tsv") else "jsonl"
         try:
+            if kind == "jsonl" and (encoding or "utf-8").lower().replace("_", "-") in _UTF8:
+                position = last_jsonl_positions(path, last, position)
+                continue
             cases = scan_csv_cases(path, encoding) if kind == "csv" else scan_jsonl_cases(path)
             for case in cases:
                 position += 1

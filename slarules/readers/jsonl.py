@@ -7,6 +7,7 @@ the standard library, which is the fallback); other encodings are decoded first.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any
 
@@ -47,10 +48,23 @@ def read_jsonl(stream: IO[str], source: str) -> Iterator[Record]:
 
 
 def read_jsonl_bytes(stream: IO[bytes], source: str) -> Iterator[Record]:
-    for number, line in enumerate(stream, start=1):
-        if number == 1 and line.startswith(_BOM):
-            line = line[len(_BOM) :]
-        if line.strip():
+    first = stream.readline()
+    if first.startswith(_BOM):
+        first = first[len(_BOM) :]
+    if first.strip():
+        yield _parse(first, source, 1)
+    loads, decode_error = _loads, json.JSONDecodeError
+    # The common line is parsed here; a blank, broken or non-object one goes to _parse.
+    for number, line in enumerate(stream, start=2):
+        try:
+            record = loads(line)
+        except decode_error:
+            if line.strip():
+                yield _parse(line, source, number)
+            continue
+        if type(record) is dict:
+            yield source, number, record
+        else:
             yield _parse(line, source, number)
 
 
@@ -64,12 +78,69 @@ def scan_jsonl_cases(path: str) -> Iterator[str | None]:
         for number, line in enumerate(stream, start=1):
             if number == 1 and line.startswith(_BOM):
                 line = line[len(_BOM) :]
-            if not line.strip():
-                continue
-            try:
-                record = _loads(line)
-            except json.JSONDecodeError:
-                yield None
-                continue
-            case = record.get("case") if isinstance(record, dict) else None
-            yield None if case is None else str(case)
+            yield from _cases_of([line])
+
+
+def _cases_of(lines: list[bytes]) -> Iterator[str | None]:
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            record = _loads(line)
+        except json.JSONDecodeError:
+            yield None
+            continue
+        case = record.get("case") if isinstance(record, dict) else None
+        yield None if case is None else str(case)
+
+
+# A line that opens with its case id as plain text: the first key of an object
+# is a top-level key, so when "case" occurs nowhere else on the line this is the
+# record's case, as a full parse would find it.
+_OPENINGS = (b'{"case": "', b'{"case":"')
+_CASE_IDS = {opening: re.compile(re.escape(opening) + rb'([^"\\\n]*)"') for opening in _OPENINGS}
+_CHUNK = 1 << 20
+
+
+def _plain_case_ids(lines: list[bytes]) -> list[bytes] | None:
+    """The case ids of lines that all open with their case id, or None (parse them)."""
+    opening = next((o for o in _OPENINGS if lines[0].startswith(o)), None)
+    if opening is None:
+        return None
+    chunk = b"".join(lines)
+    count = len(lines)
+    # Every line opens with the id and names "case" once; then one match per line.
+    if chunk.count(b"\n" + opening) != count - 1 or chunk.count(b'"case"') != count:
+        return None
+    ids: list[bytes] = _CASE_IDS[opening].findall(chunk)
+    return ids if len(ids) == count else None
+
+
+def last_jsonl_positions(path: str, last: dict[str, int], position: int) -> int:
+    """Set ``last[case]`` to the position of each case's last record; return the new position.
+
+    Positions count records as the reader does, continuing from ``position``.
+    Chunks of lines that all open with their case id are read without a
+    per-line parse or loop; any other chunk is parsed line by line.
+    """
+    found: dict[bytes, int] = {}
+    with open(path, "rb") as stream:
+        lines = stream.readlines(_CHUNK)
+        if lines and lines[0].startswith(_BOM):
+            lines[0] = lines[0][len(_BOM) :]
+        while lines:
+            ids = _plain_case_ids(lines)
+            if ids is not None:
+                found.update(zip(ids, range(position + 1, position + 1 + len(ids)), strict=True))
+                position += len(ids)
+            else:
+                for case in _cases_of(lines):
+                    position += 1
+                    if case is not None:
+                        last[case] = position
+            lines = stream.readlines(_CHUNK)
+    for raw, at in found.items():
+        case = raw.decode("utf-8")
+        if last.get(case, 0) < at:
+            last[case] = at
+    return position
