@@ -16,6 +16,7 @@ from .kinds.common import Context, pick_budget
 from .kinds.window import Window, WindowContext, window_of
 from .results import STATUSES, Finding, Result
 from .timing import Clocks
+from .zones import pinned
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ class Engine:
 
     def __post_init__(self) -> None:
         self.clocks = Clocks(self.contract)
-        self.ctx = Context(self.contract, self.clocks, self.as_of, self.explain)
+        # The clocks' comparisons with as-of run on the shared zones (slarules.zones).
+        self.ctx = Context(self.contract, self.clocks, pinned(self.as_of), self.explain)
         # Period-level kinds are evaluated over the audit window, not per case.
         # Every case-level kind starts its clock at an event: a case without that
         # event has no result for the obligation, so it is not even asked.

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from . import model as m
+from .zones import _SHARED as _shared_zones
 
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
 _CORE_ORDER = ("case", "event", "at")  # the order errors are reported in
@@ -146,14 +147,13 @@ _NAMED = frozenset({"severity", "site"})
 class RecordChecker:
     """Checks records against one contract's vocabulary; call it with each record."""
 
-    __slots__ = ("_events", "_names", "_tz", "_zones", "contract")
+    __slots__ = ("_events", "_names", "_tz", "contract")
 
     def __init__(self, contract: m.Contract) -> None:
         self.contract = contract
         self._events = contract.events
         self._tz = contract.tz
         self._names: dict[tuple[str, str], Any] = {}
-        self._zones: dict[tzinfo, tzinfo] = {}
 
     def __call__(
         self, raw: Mapping[str, Any], source: str, line: int, seq: int = 0
@@ -175,12 +175,9 @@ class RecordChecker:
         if zone is None:
             at = at.replace(tzinfo=self._tz)
         else:
-            # One tzinfo object per offset: aware datetimes with the same tzinfo
-            # compare and subtract about ten times faster (and a fixed offset keeps
-            # that exact), and every clock compares times many times over.
-            shared = self._zones.setdefault(zone, zone)
-            if shared is not zone:
-                at = at.astimezone(shared)
+            common = _shared_zones.setdefault(zone, zone)  # see slarules.zones
+            if common is not zone:
+                at = at.astimezone(common)
         if len(raw) == 3:
             if event_type.required:
                 return _check_slowly(contract, raw, source, line, seq)

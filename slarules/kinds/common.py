@@ -71,25 +71,40 @@ class Context:
     words: dict[tuple[object, ...], m.Text] = field(default_factory=dict, repr=False, compare=False)
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # strftime's %a, locale-free
+
+
 def fmt(at: datetime | None, tz: tzinfo) -> str:
+    """'2026-10-09 14:05 Fri': local time with the weekday, as people check deadlines."""
     if at is None:
         return "-"
-    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M %a")
+    t = at.astimezone(tz)
+    return (
+        f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d} "
+        f"{_WEEKDAYS[t.weekday()]}"
+    )
+
+
+_DAY_SECONDS = int(DAY.total_seconds())
+_ZERO = timedelta(0)
 
 
 def human(delta: timedelta) -> str:
     """'1d 2h 05m', '2h 05m', '45m', '45m 30s'."""
-    seconds = int(abs(delta.total_seconds()))
-    days, rest = divmod(seconds, int(DAY.total_seconds()))
+    seconds = int(delta.total_seconds())  # toward zero, as the minutes shown
+    sign = "-" if delta < _ZERO else ""
+    days, rest = divmod(abs(seconds), _DAY_SECONDS)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [f"{days}d"] if days else []
-    if hours or days:
-        parts.append(f"{hours}h")
-    parts.append(f"{minutes:02d}m" if (hours or days) else f"{minutes}m")
-    if secs and not days:
-        parts.append(f"{secs:02d}s")
-    return ("-" if delta < timedelta(0) else "") + " ".join(parts)
+    if days:
+        return f"{sign}{days}d {hours}h {minutes:02d}m"
+    if hours:
+        return (
+            f"{sign}{hours}h {minutes:02d}m {secs:02d}s"
+            if secs
+            else f"{sign}{hours}h {minutes:02d}m"
+        )
+    return f"{sign}{minutes}m {secs:02d}s" if secs else f"{sign}{minutes}m"
 
 
 def start_step(ctx: Context, name: str, at: datetime) -> Step:
@@ -328,20 +343,18 @@ def default_reason(
     status: str, what: m.Words, due: datetime, done: datetime | None, as_of: datetime, tz: tzinfo
 ) -> m.Text:
     if status == "met" and done is not None:
-        return text(
-            f"{what.zh}于 {fmt(done, tz)}, 提前 {human(due - done)}",
-            f"{what.en} at {fmt(done, tz)}, {human(due - done)} to spare",
-        )
+        at, spare = fmt(done, tz), human(due - done)
+        return text(f"{what.zh}于 {at}, 提前 {spare}", f"{what.en} at {at}, {spare} to spare")
     if status == "pending":
-        return text(f"尚未{what.zh}, {fmt(due, tz)} 到期", f"no {what.en} yet; due {fmt(due, tz)}")
+        when = fmt(due, tz)
+        return text(f"尚未{what.zh}, {when} 到期", f"no {what.en} yet; due {when}")
     if done is not None:
-        return text(
-            f"{what.zh}于 {fmt(done, tz)}, 超时 {human(done - due)}",
-            f"{what.en} at {fmt(done, tz)}, {human(done - due)} late",
-        )
+        at, late = fmt(done, tz), human(done - due)
+        return text(f"{what.zh}于 {at}, 超时 {late}", f"{what.en} at {at}, {late} late")
+    now, overdue = fmt(as_of, tz), human(as_of - due)
     return text(
-        f"截至 {fmt(as_of, tz)} 仍未{what.zh}, 已超时 {human(as_of - due)}",
-        f"no {what.en} by {fmt(as_of, tz)}: {human(as_of - due)} overdue",
+        f"截至 {now} 仍未{what.zh}, 已超时 {overdue}",
+        f"no {what.en} by {now}: {overdue} overdue",
     )
 
 

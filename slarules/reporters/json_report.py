@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterable
 from typing import IO
 
+import orjson
+
 from ..model import Contract
 from ..results import Result
 from . import Counts, reporter
@@ -21,9 +23,12 @@ def render(
     out.write(f'  "as_of": {json.dumps(iso(counts.as_of))},\n')
     out.write(f'  "contract": {json.dumps(contract.id, ensure_ascii=False)},\n')
     out.write('  "results": [')
+    # orjson writes the times itself (ISO 8601 with offset, to the second), and
+    # several times faster than json: one line per result of a large audit.
+    dumps, option = orjson.dumps, orjson.OPT_OMIT_MICROSECONDS
     for n, result in enumerate(results):
         out.write(",\n    " if n else "\n    ")
-        out.write(json.dumps(result_dict(result), ensure_ascii=False))
+        out.write(dumps(result_dict(result, times_as_text=False), option=option).decode())
     out.write("\n  ],\n")
     tail = {
         "records": {"read": counts.read, "used": counts.used, "rejected": len(counts.rejected)},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from ..kinds.common import fmt
 from ..model import Contract
 from ..results import STATUS_TEXT, STATUSES, Result
 
@@ -13,13 +14,14 @@ if TYPE_CHECKING:
 
 
 def iso(at: datetime | None) -> str | None:
-    return None if at is None else at.isoformat(timespec="seconds")
+    if at is None:
+        return None
+    return at.isoformat() if not at.microsecond else at.isoformat(timespec="seconds")
 
 
 def local(at: datetime | None, contract: Contract) -> str:
-    if at is None:
-        return ""
-    return at.astimezone(contract.tz).strftime("%Y-%m-%d %H:%M %a")
+    """'2026-10-09 14:05 Fri' in the contract's zone; empty for no time."""
+    return "" if at is None else fmt(at, contract.tz)
 
 
 def hours_minutes(delta: timedelta | None) -> str:
@@ -35,19 +37,26 @@ def hours_minutes(delta: timedelta | None) -> str:
     return f"{sign}{hours}h{mins:02d}m" if hours else f"{sign}{mins}m"
 
 
-def result_dict(result: Result) -> dict[str, Any]:
-    """SPEC.md's result object, with a few more fields after the fixed ones."""
+def result_dict(result: Result, times_as_text: bool = True) -> dict[str, Any]:
+    """SPEC.md's result object, with a few more fields after the fixed ones.
+
+    Times are ISO 8601 text, or the datetimes themselves for a serializer that
+    writes them so (orjson does, faster).
+    """
     f = result.finding
     late = result.late_by
     margin = result.margin
+    start, due, done = f.start, f.due, f.done
+    if times_as_text:
+        start, due, done = iso(start), iso(due), iso(done)  # type: ignore[assignment]
     out: dict[str, Any] = {
         "case": result.case,
         "obligation": result.obligation,
         "clause": result.clause,
         "status": result.status,
-        "start": iso(f.start),
-        "due": iso(f.due),
-        "done": iso(f.done),
+        "start": start,
+        "due": due,
+        "done": done,
         "late_by_seconds": None if late is None else int(late.total_seconds()),
         "margin_seconds": None if margin is None else int(margin.total_seconds()),
         "occurrence": result.occurrence,

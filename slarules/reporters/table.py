@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 from tabulate import tabulate
@@ -10,6 +10,7 @@ from tabulate import tabulate
 from ..model import Contract
 from ..results import STATUS_TEXT, STATUSES, Result
 from . import Counts, reporter
+from .grid import pages, write_grid, write_markdown
 from .rows import hours_minutes, local, records_line, status_label, summary_rows
 
 HEADERS = (
@@ -24,6 +25,26 @@ HEADERS = (
 )
 
 
+LIMITS = (None, 24, 12, None, None, None, None, 48)  # columns a wide cell wraps at
+
+
+def _rows(
+    results: Iterable[Result], contract: Contract, lang: str, md: bool
+) -> Iterator[list[str]]:
+    for r in results:
+        f = r.finding
+        yield [
+            r.case,
+            r.obligation if md else f"{r.obligation}\n{r.title.pick(lang)}",
+            r.clause,
+            status_label(r.status, lang),
+            local(f.due, contract),
+            local(f.done, contract),
+            hours_minutes(r.late_by),
+            f.reason.pick(lang),
+        ]
+
+
 def _render(
     report: Counts,
     results: Iterable[Result],
@@ -32,33 +53,14 @@ def _render(
     out: IO[str],
     fmt: str,
 ) -> None:
-    rows = []
-    for r in results:  # tables need every row for their widths
-        f = r.finding
-        rows.append(
-            [
-                r.case,
-                f"{r.obligation}\n{r.title.pick(lang)}" if fmt != "github" else r.obligation,
-                r.clause,
-                status_label(r.status, lang),
-                local(f.due, contract),
-                local(f.done, contract),
-                hours_minutes(r.late_by),
-                f.reason.pick(lang),
-            ]
-        )
-    if rows:
-        out.write(
-            tabulate(
-                rows,
-                headers=HEADERS,
-                tablefmt=fmt,
-                maxcolwidths=[None, 24, 12, None, None, None, None, 48]
-                if fmt != "github"
-                else None,
-            )
-        )
-        out.write("\n\n")
+    md = fmt == "github"
+    # Written a page at a time (see grid.py): a year's audit is a long table.
+    for page in pages(_rows(results, contract, lang, md)):
+        if md:
+            write_markdown(out, HEADERS, page)
+        else:
+            write_grid(out, HEADERS, page, LIMITS)
+        out.write("\n")
     status_headers = [f"{STATUS_TEXT[s].zh} {STATUS_TEXT[s].en}" for s in STATUSES]
     out.write(
         tabulate(

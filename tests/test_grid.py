@@ -1,0 +1,78 @@
+"""The paged result tables: display widths, wrapping and layout laws (hypothesis)."""
+
+from __future__ import annotations
+
+import io
+from unicodedata import east_asian_width
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from slarules.reporters.grid import pages, width, wrap, write_grid, write_markdown
+
+# Text as the tables meet it: ASCII, Chinese, fullwidth forms, the odd astral character.
+alphabet = st.sampled_from(
+    list("abc xyz 012:-,()")
+    + list("特大重大沈阳达标违约升级")
+    + ["，", "（", "Ａ", "\U00020001", "é"]
+)
+texts = st.text(alphabet, max_size=80)
+
+
+def _columns(text: str) -> int:
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+@given(texts)
+def test_width_is_unicodes_east_asian_width(text: str) -> None:
+    assert width(text) == _columns(text)
+
+
+@given(texts, st.integers(min_value=1, max_value=50))
+def test_wrapped_lines_fit_and_keep_every_character(text: str, limit: int) -> None:
+    lines = wrap(text, limit)
+    for line, used in lines:
+        assert used == width(line)
+        assert used <= limit or len(line) == 1  # a wide character in one column still shows
+    # Breaks fall at spaces or inside a word too long for a line: nothing else is lost.
+    assert "".join(line for line, _ in lines).replace(" ", "") == text.replace(" ", "")
+
+
+@given(st.lists(st.text(st.sampled_from("abc 特大"), min_size=1, max_size=8), max_size=30))
+def test_words_that_fit_are_never_split(words: list[str]) -> None:
+    text = " ".join(w.replace(" ", "") or "x" for w in words)
+    lines = wrap(text, 20)
+    assert " ".join(line for line, _ in lines).split() == text.split()
+
+
+def test_a_line_within_its_limit_is_left_alone() -> None:
+    assert wrap("升级到第2级于 2026-10-01 10:05 Thu", 48) == [
+        ("升级到第2级于 2026-10-01 10:05 Thu", 34)
+    ]
+    assert wrap("a\nbb", None) == [("a", 1), ("bb", 2)]
+
+
+@given(st.lists(st.integers(), max_size=50), st.integers(min_value=1, max_value=7))
+def test_pages_cut_the_rows_in_order(rows: list[int], size: int) -> None:
+    cut = list(pages(([r] for r in rows), size))
+    assert [r[0] for page in cut for r in page] == rows
+    assert all(1 <= len(page) <= size for page in cut)
+
+
+@given(st.lists(st.tuples(texts, texts), min_size=1, max_size=6))
+def test_every_grid_line_is_as_wide_as_the_frame(rows: list[tuple[str, str]]) -> None:
+    out = io.StringIO()
+    write_grid(out, ["案件 Case", "说明 Reason"], rows, [None, 12])
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("┌") and lines[-1].startswith("└")
+    assert len({width(line) for line in lines}) == 1
+    assert sum(line.startswith("├") for line in lines) == len(rows)
+
+
+def test_markdown_page_keeps_cells_on_one_line_and_escapes_bars() -> None:
+    out = io.StringIO()
+    write_markdown(out, ["义务 Obligation", "说明"], [["a\nb", "x|y"]])
+    header, rule, row = out.getvalue().splitlines()
+    assert rule.startswith("|-") and row.startswith("| a b ")
+    assert "x\\|y" in row
+    assert width(header) == width(rule) == width(row)
