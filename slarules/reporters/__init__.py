@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Protocol
 
@@ -46,6 +47,38 @@ def reporter(name: str) -> Callable[[Reporter], Reporter]:
 
 def get(name: str) -> Reporter:
     return REPORTERS[name]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A report in three parts, so that results written by several processes can be joined.
+
+    ``body(results, contract, lang, out, first)`` writes results and says whether it
+    wrote any; joined bodies read as one when every body after the first is written
+    with ``first=False`` and, if nothing came before it, loses its leading ``lead``.
+    """
+
+    head: Callable[[datetime, Contract, str, IO[str]], None]
+    body: Callable[[Iterable[Result], Contract, str, IO[str], bool], bool]
+    tail: Callable[[Counts, Contract, str, IO[str]], None]
+    lead: str = ""
+
+
+FORMATS: dict[str, Format] = {}
+
+
+def register_format(name: str, parts: Format) -> None:
+    """Register a three-part format, and the reporter that writes it whole."""
+
+    def render(
+        counts: Counts, results: Iterable[Result], contract: Contract, lang: str, out: IO[str]
+    ) -> None:
+        parts.head(counts.as_of, contract, lang, out)
+        parts.body(results, contract, lang, out, True)
+        parts.tail(counts, contract, lang, out)
+
+    FORMATS[name] = parts
+    REPORTERS[name] = render
 
 
 from . import csv_report, json_report, table  # noqa: E402,F401  (they register themselves)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from datetime import datetime
 from typing import IO
 
 from ..model import Contract
 from ..results import Result
-from . import Counts, reporter
+from . import Counts, Format, register_format
 from .rows import result_dict
 
 COLUMNS = (
@@ -28,15 +29,27 @@ COLUMNS = (
 )
 
 
-@reporter("csv")
-def render(
-    counts: Counts, results: Iterable[Result], contract: Contract, lang: str, out: IO[str]
-) -> None:
+def head(as_of: datetime, contract: Contract, lang: str, out: IO[str]) -> None:
     out.write("\ufeff")
+    csv.writer(out, lineterminator="\n").writerow(COLUMNS)
+
+
+def body(
+    results: Iterable[Result], contract: Contract, lang: str, out: IO[str], first: bool
+) -> bool:
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    wrote = False
     for result in results:
         row = result_dict(result)
         row["title"] = row["title"][lang]
         row["reason"] = row["reason"][lang]
         writer.writerow(["" if row.get(c) is None else row.get(c) for c in COLUMNS])
+        wrote = True
+    return wrote
+
+
+def tail(counts: Counts, contract: Contract, lang: str, out: IO[str]) -> None:
+    """Nothing: the counts go to standard error and the exit status."""
+
+
+register_format("csv", Format(head, body, tail))

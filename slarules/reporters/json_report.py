@@ -4,39 +4,51 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime
 from typing import IO
 
 import orjson
 
 from ..model import Contract
 from ..results import Result
-from . import Counts, reporter
+from . import Counts, Format, register_format
 from .rows import iso, result_dict
 
 
-@reporter("json")
-def render(
-    counts: Counts, results: Iterable[Result], contract: Contract, lang: str, out: IO[str]
-) -> None:
-    """SPEC.md's object, written as the results come (the counts follow them)."""
+def head(as_of: datetime, contract: Contract, lang: str, out: IO[str]) -> None:
     out.write("{\n")
-    out.write(f'  "as_of": {json.dumps(iso(counts.as_of))},\n')
+    out.write(f'  "as_of": {json.dumps(iso(as_of))},\n')
     out.write(f'  "contract": {json.dumps(contract.id, ensure_ascii=False)},\n')
     out.write('  "results": [')
-    # orjson writes the times itself (ISO 8601 with offset, to the second), and
-    # several times faster than json: one line per result of a large audit.
-    dumps, option = orjson.dumps, orjson.OPT_OMIT_MICROSECONDS
-    for n, result in enumerate(results):
-        out.write(",\n    " if n else "\n    ")
+
+
+def body(
+    results: Iterable[Result], contract: Contract, lang: str, out: IO[str], first: bool
+) -> bool:
+    """One result a line; orjson writes the times itself (ISO 8601 with offset, to the
+    second), several times faster than json."""
+    dumps, option, wrote = orjson.dumps, orjson.OPT_OMIT_MICROSECONDS, False
+    for result in results:
+        out.write("\n    " if first and not wrote else ",\n    ")
         out.write(dumps(result_dict(result, times_as_text=False), option=option).decode())
+        wrote = True
+    return wrote
+
+
+def tail(counts: Counts, contract: Contract, lang: str, out: IO[str]) -> None:
+    """The counts follow the results."""
     out.write("\n  ],\n")
-    tail = {
+    rest = {
         "records": {"read": counts.read, "used": counts.used, "rejected": len(counts.rejected)},
         "rejected": [
             {"line": r.line, "source": r.source, "reason": r.reason} for r in counts.rejected
         ],
         "summary": counts.summary(),
     }
-    body = json.dumps(tail, ensure_ascii=False, indent=2)
-    out.write(body[body.index("\n") + 1 :])
+    text = json.dumps(rest, ensure_ascii=False, indent=2)
+    out.write(text[text.index("\n") + 1 :])
     out.write("\n")
+
+
+# SPEC.md's object, written as the results come.
+register_format("json", Format(head, body, tail, lead=","))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from typing import IO
 
 from tabulate import tabulate
 
 from ..model import Contract
 from ..results import STATUS_TEXT, STATUSES, Result
-from . import Counts, reporter
+from . import Counts, Format, register_format
 from .grid import pages, write_grid, write_markdown
 from .rows import hours_minutes, local, records_line, status_label, summary_rows
 
@@ -45,47 +46,50 @@ def _rows(
         ]
 
 
-def _render(
-    report: Counts,
-    results: Iterable[Result],
-    contract: Contract,
-    lang: str,
-    out: IO[str],
-    fmt: str,
-) -> None:
-    md = fmt == "github"
-    # Written a page at a time (see grid.py): a year's audit is a long table.
-    for page in pages(_rows(results, contract, lang, md)):
-        if md:
-            write_markdown(out, HEADERS, page)
-        else:
-            write_grid(out, HEADERS, page, LIMITS)
-        out.write("\n")
-    status_headers = [f"{STATUS_TEXT[s].zh} {STATUS_TEXT[s].en}" for s in STATUSES]
-    out.write(
-        tabulate(
-            summary_rows(report, contract),
-            headers=["义务 Obligation", *status_headers],
-            tablefmt=fmt,
+def _body(md: bool) -> Callable[[Iterable[Result], Contract, str, IO[str], bool], bool]:
+    def body(
+        results: Iterable[Result], contract: Contract, lang: str, out: IO[str], first: bool
+    ) -> bool:
+        # Written a page at a time (see grid.py): a year's audit is a long table.
+        wrote = False
+        for page in pages(_rows(results, contract, lang, md)):
+            if md:
+                write_markdown(out, HEADERS, page)
+            else:
+                write_grid(out, HEADERS, page, LIMITS)
+            out.write("\n")
+            wrote = True
+        return wrote
+
+    return body
+
+
+def _tail(fmt: str) -> Callable[[Counts, Contract, str, IO[str]], None]:
+    def tail(report: Counts, contract: Contract, lang: str, out: IO[str]) -> None:
+        status_headers = [f"{STATUS_TEXT[s].zh} {STATUS_TEXT[s].en}" for s in STATUSES]
+        out.write(
+            tabulate(
+                summary_rows(report, contract),
+                headers=["义务 Obligation", *status_headers],
+                tablefmt=fmt,
+            )
         )
-    )
-    out.write("\n\n" + records_line(report, lang) + "\n")
-    if report.rejected:
-        out.write("\n")
-        for rejection in report.rejected:
-            out.write(f"rejected 拒绝: {rejection}\n")
+        out.write("\n\n" + records_line(report, lang) + "\n")
+        if report.rejected:
+            out.write("\n")
+            for rejection in report.rejected:
+                out.write(f"rejected 拒绝: {rejection}\n")
+
+    return tail
 
 
-@reporter("table")
-def table(
-    report: Counts, results: Iterable[Result], contract: Contract, lang: str, out: IO[str]
-) -> None:
-    _render(report, results, contract, lang, out, "simple_grid")
+def _no_head(as_of: datetime, contract: Contract, lang: str, out: IO[str]) -> None:
+    pass
 
 
-@reporter("markdown")
-def markdown(
-    report: Counts, results: Iterable[Result], contract: Contract, lang: str, out: IO[str]
-) -> None:
-    out.write(f"# {contract.title.pick(lang)}\n\nas of 截至 {local(report.as_of, contract)}\n\n")
-    _render(report, results, contract, lang, out, "github")
+def _markdown_head(as_of: datetime, contract: Contract, lang: str, out: IO[str]) -> None:
+    out.write(f"# {contract.title.pick(lang)}\n\nas of 截至 {local(as_of, contract)}\n\n")
+
+
+register_format("table", Format(_no_head, _body(md=False), _tail("simple_grid")))
+register_format("markdown", Format(_markdown_head, _body(md=True), _tail("github")))
