@@ -39,6 +39,10 @@ class CalendarNotCovered(ValueError):
             "add the year to calendar.yaml or set fallback: weekdays"
         )
 
+    def __reduce__(self) -> tuple[type[CalendarNotCovered], tuple[int, int, int]]:
+        # Raised in a worker process of a parallel audit, it travels back pickled.
+        return type(self), (self.year, self.first_year, self.last_year)
+
 
 @dataclass(frozen=True, slots=True)
 class WorkCalendar:

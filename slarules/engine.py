@@ -143,8 +143,10 @@ class Audit:
         explain: bool = False,
         window: tuple[datetime | None, datetime | None] = (None, None),
         only: Iterable[str] | None = None,
+        window_duties: bool = True,
     ) -> None:
         self.contract = contract
+        self.window_duties = window_duties  # False: leave them to whoever joins the parts
         self.only = None if only is None else frozenset(only)
         self.as_of = as_of
         self.requested_window = window
@@ -229,7 +231,26 @@ class Audit:
         self.read = read
         for case_id in sorted(open_cases):
             yield from self._evaluate(case_id, open_cases[case_id])
-        yield from self._evaluate_window()
+        if self.window_duties:
+            yield from self._evaluate_window()
+
+    def window_inputs(self) -> tuple[dict[str, list[Event]], datetime | None, datetime | None]:
+        """What the period duties read: the events they watch, and the log's time span."""
+        return self._window_events, self._first, self._last
+
+    def add_window_inputs(
+        self,
+        events: Mapping[str, list[Event]],
+        first: datetime | None,
+        last: datetime | None,
+    ) -> None:
+        """Judge the period duties on events read elsewhere (another part of the log) too."""
+        for name, found in events.items():
+            self._window_events.setdefault(name, []).extend(found)
+        if first is not None and (self._first is None or first < self._first):
+            self._first = first
+        if last is not None and (self._last is None or last > self._last):
+            self._last = last
 
     def _watch(self, event: Event) -> None:
         """Keep what the period-level duties need."""

@@ -28,6 +28,8 @@ from .common import (
     user_time,
 )
 
+PARALLEL_FROM_MIB = 32  # --jobs auto: a log this large is worth cutting
+
 
 @dataclass(frozen=True)
 class AuditOptions:
@@ -151,6 +153,14 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
     multiple=True,
     help="Audit only this obligation (repeatable; default: all).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    default="auto",
+    show_default=True,
+    help="Processes for one JSON Lines log: a number, or auto (every CPU for a log of "
+    f"{PARALLEL_FROM_MIB} MiB or more, else 1).",
+)
 def audit(
     rules: str | None,
     logs: tuple[str, ...],
@@ -163,6 +173,7 @@ def audit(
     window_to: str | None,
     obligations: tuple[str, ...],
     mapping_path: str | None,
+    jobs: str,
 ) -> None:
     """Check every case in the LOGs (JSON Lines or CSV; - for stdin) against the contract.
 
@@ -188,17 +199,102 @@ def audit(
         mapping=mapping,
         mapping_contract=contract,
     )
-    audit = start_audit(contract, options)
-    results = _guarded(iter(audit))
-    if only_breaches:
-        results = (r for r in results if r.status == "breached")
-    get(fmt)(audit, results, contract, lang, sys.stdout)
+    audit: Any = _audit_in_parts(
+        contract, options, _jobs(jobs, options), fmt, lang, only_breaches, mapping_path
+    )
+    if audit is None:
+        audit = start_audit(contract, options)
+        results = _guarded(iter(audit))
+        if only_breaches:
+            results = (r for r in results if r.status == "breached")
+        get(fmt)(audit, results, contract, lang, sys.stdout)
     if fmt in ("json", "csv") and audit.rejected:
         for rejection in audit.rejected:
             click.echo(f"rejected: {rejection}", err=True)
     for run in options.import_runs:
         click.echo(f"import: {run.counts.summary()}", err=True)
     sys.exit(_exit_status(audit))
+
+
+def _jobs(text: str, options: AuditOptions) -> int:
+    """How many processes: a number, or auto (the CPUs, for one large JSON Lines log)."""
+    import os
+
+    if text.strip().lower() == "auto":
+        logs = options.logs
+        big = (
+            len(logs) == 1
+            and logs[0] != "-"
+            and os.path.isfile(logs[0])
+            and os.path.getsize(logs[0]) >= PARALLEL_FROM_MIB * 2**20
+        )
+        return (os.cpu_count() or 1) if big else 1
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        fail(f"--jobs: a number of processes (1 or more) or auto, not {text!r}")
+    return jobs
+
+
+def _audit_in_parts(
+    contract: m.Contract,
+    options: AuditOptions,
+    jobs: int,
+    fmt: str,
+    lang: str,
+    only_breaches: bool,
+    mapping_path: str | None,
+) -> Any:
+    """The audit done in several processes and written out, or None to do it in one."""
+    from pathlib import Path
+
+    from ..calendar import CalendarNotCovered
+    from ..parallel import Output, audit_in_parts, can_fork
+    from ..readers import LogError
+    from ..reporters import FORMATS
+
+    if jobs < 2:
+        return None
+    logs = options.logs
+    why = None
+    if len(logs) != 1 or logs[0] == "-" or Path(logs[0]).suffix.lower() in (".csv", ".tsv"):
+        why = "--jobs takes one JSON Lines file"
+    elif mapping_path or (options.encoding or "utf-8").lower().replace("_", "-") not in (
+        "utf-8",
+        "utf8",
+        "utf-8-sig",
+    ):
+        why = "--jobs takes a UTF-8 event log, not an export or another encoding"
+    elif not can_fork():
+        why = "this platform cannot fork worker processes"
+    elif not Path(logs[0]).is_file():
+        return None  # the one-process reader says what is wrong with it
+    if why:
+        click.echo(f"note: audited in one process ({why})", err=True)
+        return None
+    output = Output(sys.stdout, FORMATS[fmt], lang, only_breaches)
+    try:
+        joined = audit_in_parts(
+            contract,
+            logs[0],
+            options.as_of,
+            jobs,
+            output,
+            window=options.window,
+            only=options.obligations or None,
+        )
+    except (LogError, CalendarNotCovered) as exc:
+        sys.stdout.flush()
+        fail(str(exc))
+    if joined is None:
+        click.echo(
+            "note: audited in one process (the log's cases are not grouped, or it is too small "
+            "to cut)",
+            err=True,
+        )
+    return joined
 
 
 def export_mapping(name: str, contract: m.Contract) -> Any:

@@ -64,17 +64,20 @@ def read_log(path: str, encoding: str | None = None, fmt: str | None = None) -> 
         else:
             yield from read_jsonl(stream, source)
     except UnicodeDecodeError as exc:
-        hint = (
-            " (exported from Excel or a Chinese Windows system? try --encoding gbk)"
-            if not encoding
-            else ""
-        )
-        raise LogError(
-            f"{source}: cannot decode as {encoding or 'UTF-8'}: {exc.reason}{hint}"
-        ) from None
+        raise undecodable(source, encoding, exc) from None
     finally:
         if path != "-":
             stream.close()
+
+
+def undecodable(source: str, encoding: str | None, exc: UnicodeDecodeError) -> LogError:
+    """The error for a log that is not in the encoding it is read in, with a hint."""
+    hint = (
+        " (exported from Excel or a Chinese Windows system? try --encoding gbk)"
+        if not encoding
+        else ""
+    )
+    return LogError(f"{source}: cannot decode as {encoding or 'UTF-8'}: {exc.reason}{hint}")
 
 
 def read_logs(paths: list[str], encoding: str | None = None) -> Iterator[Record]:

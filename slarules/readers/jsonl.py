@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any
 
 from ..events import Rejection
@@ -47,15 +47,17 @@ def read_jsonl(stream: IO[str], source: str) -> Iterator[Record]:
             yield _parse(line, source, number)
 
 
-def read_jsonl_bytes(stream: IO[bytes], source: str) -> Iterator[Record]:
-    first = stream.readline()
+def read_jsonl_bytes(stream: Iterable[bytes], source: str, first_line: int = 1) -> Iterator[Record]:
+    """Records of UTF-8 lines; ``first_line`` numbers the first (a part of a file starts later)."""
+    lines = iter(stream)
+    first = next(lines, b"")
     if first.startswith(_BOM):
         first = first[len(_BOM) :]
     if first.strip():
-        yield _parse(first, source, 1)
+        yield _parse(first, source, first_line)
     loads, decode_error = _loads, json.JSONDecodeError
     # The common line is parsed here; a blank, broken or non-object one goes to _parse.
-    for number, line in enumerate(stream, start=2):
+    for number, line in enumerate(lines, start=first_line + 1):
         try:
             record = loads(line)
         except decode_error:
@@ -116,29 +118,56 @@ def _plain_case_ids(lines: list[bytes]) -> list[bytes] | None:
     return ids if len(ids) == count else None
 
 
-def last_jsonl_positions(path: str, last: dict[str, int], position: int) -> int:
+def line_chunks(path: str, start: int = 0, end: int | None = None) -> Iterator[list[bytes]]:
+    """The lines from byte ``start`` (a line's start) to ``end`` (exclusive), about
+    :data:`_CHUNK` bytes at a time; a byte-order mark at the file's start is dropped."""
+    with open(path, "rb") as stream:
+        stream.seek(start)
+        left = None if end is None else end - start
+        lines = stream.readlines(_CHUNK)
+        if start == 0 and lines and lines[0].startswith(_BOM):
+            lines[0] = lines[0][len(_BOM) :]
+            if left is not None:
+                left -= len(_BOM)
+        while lines:
+            if left is not None:
+                size = sum(map(len, lines))
+                if size >= left:
+                    kept: list[bytes] = []
+                    for line in lines:
+                        if left <= 0:
+                            break
+                        kept.append(line)
+                        left -= len(line)
+                    if kept:
+                        yield kept
+                    return
+                left -= size
+            yield lines
+            lines = stream.readlines(_CHUNK)
+
+
+def last_jsonl_positions(
+    path: str, last: dict[str, int], position: int, start: int = 0, end: int | None = None
+) -> int:
     """Set ``last[case]`` to the position of each case's last record; return the new position.
 
-    Positions count records as the reader does, continuing from ``position``.
+    Positions count records as the reader does, continuing from ``position``;
+    ``start`` and ``end`` bound the bytes read (see :func:`line_chunks`).
     Chunks of lines that all open with their case id are read without a
     per-line parse or loop; any other chunk is parsed line by line.
     """
     found: dict[bytes, int] = {}
-    with open(path, "rb") as stream:
-        lines = stream.readlines(_CHUNK)
-        if lines and lines[0].startswith(_BOM):
-            lines[0] = lines[0][len(_BOM) :]
-        while lines:
-            ids = _plain_case_ids(lines)
-            if ids is not None:
-                found.update(zip(ids, range(position + 1, position + 1 + len(ids)), strict=True))
-                position += len(ids)
-            else:
-                for case in _cases_of(lines):
-                    position += 1
-                    if case is not None:
-                        last[case] = position
-            lines = stream.readlines(_CHUNK)
+    for lines in line_chunks(path, start, end):
+        ids = _plain_case_ids(lines)
+        if ids is not None:
+            found.update(zip(ids, range(position + 1, position + 1 + len(ids)), strict=True))
+            position += len(ids)
+        else:
+            for case in _cases_of(lines):
+                position += 1
+                if case is not None:
+                    last[case] = position
     for raw, at in found.items():
         case = raw.decode("utf-8")
         if last.get(case, 0) < at:

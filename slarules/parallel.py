@@ -1,0 +1,294 @@
+"""One large JSON Lines log audited in several processes (``slarules audit --jobs N``).
+
+The log is cut into one byte range per process, each cut where one case's
+lines end and another's begin (a log grouped by case, as exports are, cuts
+cleanly). Each process audits its range as the streaming audit does and writes
+its results through the chosen format's body to a file of its own, or only
+counts them. This process then joins the bodies in order between the format's
+head and tail, and judges the period duties, which need events from every part.
+
+The results are those of one process, in the same order for a log grouped by
+case. If a case turns out to have lines in two ranges, the parts are thrown
+away and :func:`audit_in_parts` returns None: the caller audits in one process.
+
+Processes are forked (they share the loaded contract); where the platform
+cannot fork, there is no parallel audit.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing.connection import Connection
+from typing import IO
+
+from . import model as m
+from .engine import Audit
+from .events import Event, Rejection
+from .readers import undecodable
+from .readers.jsonl import _cases_of, last_jsonl_positions, line_chunks, read_jsonl_bytes
+from .reporters import Format
+from .results import STATUSES, Result
+
+# How far past a byte-range cut to look for a line where the case changes.
+_LOOKAHEAD_LINES = 100_000
+# Window events are ordered by (time, reading order): part k's order counts from here.
+_SEQ_SPAN = 1 << 40
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@dataclass(frozen=True)
+class Part:
+    """A byte range of the log and the number of its first line."""
+
+    start: int
+    end: int | None
+    first_line: int
+
+
+def cut(path: str, jobs: int) -> list[Part]:
+    """Up to ``jobs`` parts, each starting on a line whose case differs from the line before."""
+    size = os.path.getsize(path)
+    starts = [0]
+    with open(path, "rb") as stream:
+        for k in range(1, jobs):
+            stream.seek(max(size * k // jobs, starts[-1]))
+            stream.readline()  # to the start of the next whole line
+            at = _case_change(stream)
+            if at is not None and at > starts[-1]:
+                starts.append(at)
+    ends: list[int | None] = [*starts[1:], None]
+    lines = _line_numbers(path, starts)
+    return [Part(s, e, n) for s, e, n in zip(starts, ends, lines, strict=True)]
+
+
+def _case_change(stream: IO[bytes]) -> int | None:
+    """The offset of the first line, from here on, whose case differs from the line before."""
+    offset = stream.tell()
+    previous: str | None = None
+    for n, line in enumerate(stream):
+        if n > _LOOKAHEAD_LINES:
+            return None
+        case = next(_cases_of([line]), None)
+        if case is not None:
+            if previous is not None and case != previous:
+                return offset
+            previous = case
+        offset += len(line)
+    return None
+
+
+def _line_numbers(path: str, starts: list[int]) -> list[int]:
+    """The line number of each start offset (counting every line, blank ones too)."""
+    numbers, line, at = [], 1, 0
+    with open(path, "rb") as stream:
+        for start in starts:
+            line += stream.read(start - at).count(b"\n")
+            at = start
+            numbers.append(line)
+    return numbers
+
+
+@dataclass
+class PartReport:
+    """What one process sends back: counts, the period duties' inputs, its results file."""
+
+    read: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    window_events: dict[str, list[Event]] = field(default_factory=dict)
+    first: datetime | None = None
+    last: datetime | None = None
+    cases: frozenset[str] = frozenset()
+    body: str | None = None  # the file its results were written to
+    wrote: bool = False
+    error: BaseException | None = None
+
+
+@dataclass
+class Joined:
+    """The parts' counts together; reporters read it as they read an Audit."""
+
+    as_of: datetime
+    read: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    parts: int = 0
+
+    @property
+    def used(self) -> int:
+        return self.read - len(self.rejected)
+
+    @property
+    def breached(self) -> bool:
+        return any(row["breached"] for row in self.counts.values())
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        return {ob: row for ob, row in self.counts.items() if any(row.values())}
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where and how the results are written; without it they are only counted."""
+
+    out: IO[str]
+    fmt: Format
+    lang: str
+    only_breaches: bool = False
+
+
+def audit_in_parts(
+    contract: m.Contract,
+    path: str,
+    as_of: datetime,
+    jobs: int,
+    output: Output | None = None,
+    *,
+    window: tuple[datetime | None, datetime | None] = (None, None),
+    only: tuple[str, ...] | None = None,
+) -> Joined | None:
+    """Audit ``path`` in up to ``jobs`` processes; None when it cannot be cut (see the module)."""
+    parts = cut(path, jobs)
+    if len(parts) < 2 or not can_fork():
+        return None
+    context = multiprocessing.get_context("fork")
+    workers = []
+    for k, part in enumerate(parts):
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_audit_part,
+            args=(contract, path, part, k, as_of, output, only, send),
+            daemon=True,
+        )
+        process.start()
+        send.close()
+        workers.append((process, receive))
+    reports: list[PartReport] = []
+    try:
+        for process, receive in workers:
+            reports.append(receive.recv())
+            process.join()
+        for report in reports:
+            if report.error is not None:
+                raise report.error
+        if sum(len(r.cases) for r in reports) != len(
+            frozenset().union(*(r.cases for r in reports))
+        ):
+            return None  # a case on both sides of a cut: not a log grouped by case
+        return _join(contract, as_of, reports, output, window, only)
+    finally:
+        for process, _ in workers:
+            if process.is_alive():
+                process.kill()
+        for report in reports:
+            if report.body is not None and os.path.exists(report.body):
+                os.unlink(report.body)
+
+
+def _audit_part(
+    contract: m.Contract,
+    path: str,
+    part: Part,
+    k: int,
+    as_of: datetime,
+    output: Output | None,
+    only: tuple[str, ...] | None,
+    send: Connection,
+) -> None:
+    report = PartReport()
+    try:
+        last_of: dict[str, int] = {}
+        last_jsonl_positions(path, last_of, 0, part.start, part.end)
+        records = read_jsonl_bytes(_lines(path, part), path, part.first_line)
+        audit = Audit(contract, records, as_of, last_of=last_of, only=only, window_duties=False)
+        if output is None:
+            for _ in audit:
+                pass
+        else:
+            report.body, report.wrote = _write_body(audit, contract, output, first=k == 0)
+        events, report.first, report.last = audit.window_inputs()
+        report.window_events = {
+            name: [e._replace(facts=dict(e.facts), seq=e.seq + k * _SEQ_SPAN) for e in found]
+            for name, found in events.items()
+        }
+        report.read, report.rejected, report.counts = audit.read, audit.rejected, audit.counts
+        report.cases = frozenset(last_of)
+    except UnicodeDecodeError as exc:
+        report.error = undecodable(path, None, exc)
+    except BaseException as exc:  # sent back whole, raised there
+        report.error = exc
+    try:
+        send.send(report)
+    except Exception as exc:  # an error that does not pickle: its words do
+        send.send(PartReport(error=RuntimeError(f"{type(exc).__name__}: {exc}")))
+    send.close()
+
+
+def _lines(path: str, part: Part) -> Iterator[bytes]:
+    for chunk in line_chunks(path, part.start, part.end):
+        yield from chunk
+
+
+def _write_body(
+    audit: Audit, contract: m.Contract, output: Output, first: bool
+) -> tuple[str, bool]:
+    results: Iterator[Result] = iter(audit)
+    if output.only_breaches:
+        results = (r for r in results if r.status == "breached")
+    handle, name = tempfile.mkstemp(prefix="slarules-part-", suffix=".txt")
+    with open(handle, "w", encoding="utf-8", newline="") as out:
+        wrote = output.fmt.body(results, contract, output.lang, out, first)
+    return name, wrote
+
+
+def _join(
+    contract: m.Contract,
+    as_of: datetime,
+    reports: list[PartReport],
+    output: Output | None,
+    window: tuple[datetime | None, datetime | None],
+    only: tuple[str, ...] | None,
+) -> Joined:
+    joined = Joined(as_of, parts=len(reports))
+    joined.counts = {ob.id: dict.fromkeys(STATUSES, 0) for ob in contract.obligations}
+    duties = Audit(contract, (), as_of, window=window, only=only)
+    for report in reports:
+        joined.read += report.read
+        joined.rejected.extend(report.rejected)
+        for ob, row in report.counts.items():
+            for status, n in row.items():
+                joined.counts[ob][status] += n
+        duties.add_window_inputs(report.window_events, report.first, report.last)
+    if output is None:
+        for _ in duties:
+            pass
+    else:
+        out, fmt = output.out, output.fmt
+        fmt.head(as_of, contract, output.lang, out)
+        wrote = False
+        for k, report in enumerate(reports):
+            if report.body is None:
+                continue
+            with open(report.body, encoding="utf-8", newline="") as part:
+                if k and report.wrote and not wrote and fmt.lead:
+                    part.read(len(fmt.lead))  # written as a follower, but nothing came before
+                shutil.copyfileobj(part, out)
+            wrote = wrote or report.wrote
+        results: Iterator[Result] = iter(duties)
+        if output.only_breaches:
+            results = (r for r in results if r.status == "breached")
+        fmt.body(results, contract, output.lang, out, not wrote)
+    for ob, row in duties.counts.items():
+        for status, n in row.items():
+            joined.counts[ob][status] += n
+    if output is not None:
+        output.fmt.tail(joined, contract, output.lang, output.out)
+    return joined
