@@ -1,6 +1,6 @@
 """Audit speed and memory against merely parsing the log with orjson and grouping it by case.
 
-    python bench/bench_audit.py [N_INCIDENTS] [--log PATH]
+    python bench/bench_audit.py [N_INCIDENTS] [--log PATH] [--repeat K]
 
 Generates a log of N incidents (default 100,000; about 11 events each) grouped by
 case with bench/gen_log.py if it does not exist, then runs, each in a fresh
@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -106,14 +107,22 @@ def child(kind: str, path: str) -> None:
     print(json.dumps(out))
 
 
-def run_child(kind: str, path: str) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", kind, "--log", path],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout)
+def run_child(kind: str, path: str, repeat: int) -> dict[str, float]:
+    """The run ``repeat`` times, each in a fresh process: the median time, the largest peak."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", kind, "--log", path],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        runs.append(json.loads(done.stdout))
+    out = dict(runs[0])
+    out["seconds"] = statistics.median(r["seconds"] for r in runs)
+    out["spread"] = max(r["seconds"] for r in runs) - min(r["seconds"] for r in runs)
+    out["max_rss_mb"] = max(r["max_rss_mb"] for r in runs)
+    return out
 
 
 def main() -> None:
@@ -121,6 +130,13 @@ def main() -> None:
     parser.add_argument("incidents", nargs="?", type=int, default=100_000)
     parser.add_argument("--log")
     parser.add_argument("--child")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs of each, the median reported (this machine's "
+        "timings vary by 20%% or more from run to run)",
+    )
     args = parser.parse_args()
     path = args.log or f"/tmp/slarules-bench-{args.incidents}.jsonl"
     if args.child:
@@ -137,16 +153,17 @@ def main() -> None:
         f"log: {path}: {args.incidents:,} incidents, {lines:,} events, "
         f"{Path(path).stat().st_size / 2**20:.0f} MiB"
     )
-    base = run_child("baseline", path)
+    base = run_child("baseline", path, args.repeat)
     rows = [("orjson parse + group by case", base, None)]
     for kind, label in (
         ("streaming", "slarules audit (streaming)"),
         ("buffered", "slarules audit (buffered)"),
         ("parallel", f"slarules audit --jobs {os.cpu_count() or 1}"),
     ):
-        result = run_child(kind, path)
+        result = run_child(kind, path, args.repeat)
         rows.append((label, result, result["seconds"] / base["seconds"]))
-    print(f"{'run':32} {'seconds':>8} {'x base':>7} {'peak MiB':>9}  notes")
+    what = f"median of {args.repeat}" if args.repeat > 1 else "seconds"
+    print(f"{'run':32} {what:>11} {'x base':>7} {'peak MiB':>9}  notes")
     for label, result, ratio in rows:
         notes = ""
         if "results" in result:
@@ -155,7 +172,9 @@ def main() -> None:
                 f"read {result['read']:,}, rejected {result['rejected']:,}"
             )
         shown = f"{ratio:7.2f}" if ratio else f"{'1.00':>7}"
-        print(f"{label:32} {result['seconds']:8.2f} {shown} {result['max_rss_mb']:9.0f}  {notes}")
+        if args.repeat > 1:
+            notes = f"(runs within {result['spread']:.2f} s) {notes}"
+        print(f"{label:32} {result['seconds']:11.2f} {shown} {result['max_rss_mb']:9.0f}  {notes}")
 
 
 if __name__ == "__main__":

@@ -203,6 +203,8 @@ class RecordChecker:
                     facts[key] = known
                 elif type(value) is int and kind == "integer":
                     facts[key] = value
+                elif kind == "number" and (type(value) is int or type(value) is float):
+                    facts[key] = float(value)
                 elif not _blank(value):
                     facts[key] = _convert(contract, spec, value)
         except ValueError:

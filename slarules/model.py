@@ -35,15 +35,16 @@ class Text:
 class LazyText:
     """A :class:`Text` built on first use: most results are counted, few are read."""
 
-    __slots__ = ("_build", "_text")
+    __slots__ = ("_args", "_build", "_text")
 
-    def __init__(self, build: Callable[[], Text]) -> None:
+    def __init__(self, build: Callable[..., Text], *args: Any) -> None:
         self._build = build
+        self._args = args  # build(*args) makes the text: one object per reason, no closure
         self._text: Text | None = None
 
     def get(self) -> Text:
         if self._text is None:
-            self._text = self._build()
+            self._text = self._build(*self._args)
         return self._text
 
     @property

@@ -209,8 +209,12 @@ def pick_budget(
     start decides).
     """
     if budget.by is None and not applies:
-        cell = budget.cells[""]
-        return BudgetPick(cell.at(case.start) if cell else None, _SINGLE)
+        single = (id(budget), case.start) if budget.dated else (id(budget),)
+        pick = ctx.picks.get(single)
+        if pick is None:
+            cell = budget.cells[""]
+            pick = ctx.picks[single] = BudgetPick(cell.at(case.start) if cell else None, _SINGLE)
+        return pick
     level_id, why = severity_for(ctx, case, start)
     if budget.by == "band":
         site_id, distance = _location(ctx, case)
@@ -373,6 +377,5 @@ def finding_for(
 ) -> Finding:
     status = status or verdict(due, done, ctx.as_of)
     if reason is None:
-        as_of, tz, final = ctx.as_of, ctx.contract.tz, status
-        reason = lazy(lambda: default_reason(final, what, due, done, as_of, tz))
+        reason = m.LazyText(default_reason, status, what, due, done, ctx.as_of, ctx.contract.tz)
     return Finding(status, reason, start, due, done, clock, str(budget), steps)

@@ -24,7 +24,6 @@ from .common import (
     due_step,
     finding_for,
     fmt,
-    lazy,
     pause_steps,
     pick_budget,
     start_step,
@@ -96,9 +95,9 @@ def compile(ctx: Context, ob: m.Deadline) -> Callable[[Case], list[Finding]]:
             status = "breached"
         reason: m.Words
         if done is None and lacking and status == "breached":
-            reason = lazy(partial(_incomplete_reason, ob, event_type, lacking))
+            reason = m.LazyText(_incomplete_reason, ob, event_type, lacking)
         else:
-            reason = lazy(partial(default_reason, status, what, due, done, as_of, tz))
+            reason = m.LazyText(default_reason, status, what, due, done, as_of, tz)
         return [Finding(status, reason, start, due, done, clock, duration.label)]
 
     return run
@@ -176,7 +175,7 @@ def _one(
     status: str | None = None
     if done is None and incomplete and ctx.as_of > due:
         status = "breached"
-        reason_ = lazy(partial(_incomplete_reason, ob, event_type, incomplete[0][1]))
+        reason_ = m.LazyText(_incomplete_reason, ob, event_type, incomplete[0][1])
     return finding_for(
         ctx,
         start=start,

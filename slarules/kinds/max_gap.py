@@ -8,13 +8,12 @@ The end is the ``until`` event, or the audit's as-of time for a case still open.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from functools import partial
 
 from .. import model as m
 from ..case import Case
 from ..durations import Duration
 from ..results import Finding, Step
-from .common import Context, finding_for, fmt, lazy, start_step, text
+from .common import Context, finding_for, fmt, start_step, text
 
 TYPE = "max_gap"
 
@@ -73,7 +72,7 @@ def evaluate(ctx: Context, ob: m.MaxGap, case: Case) -> list[Finding]:
                 )
             )
         if end <= due:
-            reason = lazy(partial(_met_reason, len(updates), interval))
+            reason = m.LazyText(_met_reason, len(updates), interval)
             return [
                 Finding("met", reason, start, due, end, "elapsed", interval.label, tuple(steps))
             ]

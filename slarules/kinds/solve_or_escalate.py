@@ -24,7 +24,6 @@ from .common import (
     finding_for,
     fmt,
     human,
-    lazy,
     pause_steps,
     pick_budget,
     start_step,
@@ -74,14 +73,14 @@ def compile(ctx: Context, ob: m.SolveOrEscalate) -> Callable[[Case], list[Findin
                 solved = case.first(solved_name)
                 escalated = _escalation(case, level)
             if solved is not None and solved.at <= due:
-                reason = lazy(partial(_solved_reason, solved.at, due, tz))
+                reason = m.LazyText(_solved_reason, solved.at, due, tz)
                 findings.append(
                     Finding("met", reason, start, due, solved.at, clock, duration.label)
                 )
                 continue
             done = escalated.at if escalated is not None else None
             status = verdict(due, done, as_of)
-            reason = lazy(partial(default_reason, status, what, due, done, as_of, tz))
+            reason = m.LazyText(default_reason, status, what, due, done, as_of, tz)
             findings.append(Finding(status, reason, start, due, done, clock, duration.label))
         return findings
 
@@ -137,7 +136,7 @@ def _one(ctx: Context, ob: m.SolveOrEscalate, case: Case, start_event: Event) ->
         steps.append(_escalated_step(ctx, escalation))
     if solved is not None and solved.at <= due:
         at = solved.at
-        reason = lazy(partial(_solved_reason, at, due, tz))
+        reason = m.LazyText(_solved_reason, at, due, tz)
         return finding_for(
             ctx,
             start=start,
