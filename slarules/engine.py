@@ -190,8 +190,9 @@ class Audit:
         if self._last is None or last > self._last:
             self._last = last
         results = self._engine.evaluate(case)
+        counts = self.counts
         for result in results:
-            self.counts[result.obligation][result.status] += 1
+            counts[result.obligation][result.finding.status] += 1  # field access, no property
         return results
 
     def __iter__(self) -> Iterator[Result]:

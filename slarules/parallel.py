@@ -8,8 +8,9 @@ counts them. This process then joins the bodies in order between the format's
 head and tail, and judges the period duties, which need events from every part.
 
 The results are those of one process, in the same order for a log grouped by
-case. If a case turns out to have lines in two ranges, the parts are thrown
-away and :func:`audit_in_parts` returns None: the caller audits in one process.
+case. If a case turns out to have lines in two ranges (or a worker dies), the
+parts are thrown away and :func:`audit_in_parts` returns None: the caller
+audits in one process.
 
 Processes are forked (they share the loaded contract); where the platform
 cannot fork, there is no parallel audit.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -160,6 +162,10 @@ def audit_in_parts(
     if len(parts) < 2 or not can_fork():
         return None
     context = multiprocessing.get_context("fork")
+    # A forked worker flushes the standard streams it inherits when it ends: flush
+    # them here first, or what is buffered would come out twice.
+    sys.stdout.flush()
+    sys.stderr.flush()
     workers = []
     for k, part in enumerate(parts):
         receive, send = context.Pipe(duplex=False)
@@ -174,7 +180,10 @@ def audit_in_parts(
     reports: list[PartReport] = []
     try:
         for process, receive in workers:
-            reports.append(receive.recv())
+            try:
+                reports.append(receive.recv())
+            except EOFError:  # the worker died without a word (killed, out of memory)
+                return None
             process.join()
         for report in reports:
             if report.error is not None:

@@ -290,8 +290,8 @@ def _audit_in_parts(
         fail(str(exc))
     if joined is None:
         click.echo(
-            "note: audited in one process (the log's cases are not grouped, or it is too small "
-            "to cut)",
+            "note: audited in one process (the log's cases are not grouped, it is too small "
+            "to cut, or a worker process died)",
             err=True,
         )
     return joined
