@@ -123,7 +123,27 @@ def audit_events(
 Record = tuple[str, int, Mapping[str, Any] | Rejection]
 
 
-class Audit:
+class Tally:
+    """An audit's counts: records read and rejected, results by obligation and status."""
+
+    read: int
+    rejected: list[Rejection]
+    counts: dict[str, dict[str, int]]
+
+    @property
+    def used(self) -> int:
+        return self.read - len(self.rejected)
+
+    @property
+    def breached(self) -> bool:
+        return any(row["breached"] for row in self.counts.values())
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """Counts per obligation that has results, in the contract's order."""
+        return {ob: row for ob, row in self.counts.items() if any(row.values())}
+
+
+class Audit(Tally):
     """An audit in progress: iterate it for results; counts fill in as records are read.
 
     With ``last_of`` (case id -> ordinal of its last record, counting every record
@@ -169,17 +189,6 @@ class Audit:
         self._window_events: dict[str, list[Event]] = {}
         self._first: datetime | None = None
         self._last: datetime | None = None
-
-    @property
-    def used(self) -> int:
-        return self.read - len(self.rejected)
-
-    @property
-    def breached(self) -> bool:
-        return any(row["breached"] for row in self.counts.values())
-
-    def summary(self) -> dict[str, dict[str, int]]:
-        return {ob: row for ob, row in self.counts.items() if any(row.values())}
 
     def _evaluate(self, case_id: str, events: list[Event]) -> list[Result]:
         case = Case.of(case_id, events)

@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection
 from typing import IO
 
 from . import model as m
-from .engine import Audit
+from .engine import Audit, Tally
 from .events import Event, Rejection
 from .readers import undecodable
 from .readers.jsonl import _cases_of, last_jsonl_positions, line_chunks, read_jsonl_bytes
@@ -116,7 +116,7 @@ class PartReport:
 
 
 @dataclass
-class Joined:
+class Joined(Tally):
     """The parts' counts together; reporters read it as they read an Audit."""
 
     as_of: datetime
@@ -124,17 +124,6 @@ class Joined:
     rejected: list[Rejection] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     parts: int = 0
-
-    @property
-    def used(self) -> int:
-        return self.read - len(self.rejected)
-
-    @property
-    def breached(self) -> bool:
-        return any(row["breached"] for row in self.counts.values())
-
-    def summary(self) -> dict[str, dict[str, int]]:
-        return {ob: row for ob, row in self.counts.items() if any(row.values())}
 
 
 @dataclass(frozen=True)
