@@ -192,12 +192,7 @@ class Audit(Tally):
 
     def _evaluate(self, case_id: str, events: list[Event]) -> list[Result]:
         case = Case.of(case_id, events)
-        # The log's time span, for the default window of the periodic duties.
-        first, last = case.events[0].at, case.events[-1].at
-        if self._first is None or first < self._first:
-            self._first = first
-        if self._last is None or last > self._last:
-            self._last = last
+        self._extend_span(case.events[0].at, case.events[-1].at)
         results = self._engine.evaluate(case)
         counts = self.counts
         for result in results:
@@ -257,6 +252,10 @@ class Audit(Tally):
         """Judge the period duties on events read elsewhere (another part of the log) too."""
         for name, found in events.items():
             self._window_events.setdefault(name, []).extend(found)
+        self._extend_span(first, last)
+
+    def _extend_span(self, first: datetime | None, last: datetime | None) -> None:
+        """The log's time span, for the default window of the periodic duties."""
         if first is not None and (self._first is None or first < self._first):
             self._first = first
         if last is not None and (self._last is None or last > self._last):

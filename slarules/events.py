@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from . import model as m
-from .zones import _SHARED as _shared_zones
+from .zones import SHARED as _shared_zones
 
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
 _CORE_ORDER = ("case", "event", "at")  # the order errors are reported in

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
 
-_SHARED: dict[tzinfo, tzinfo] = {}
+# The registry; a hot loop may call SHARED.setdefault(zone, zone) itself.
+SHARED: dict[tzinfo, tzinfo] = {}
 
 
 def shared(zone: tzinfo) -> tzinfo:
     """The process-wide zone object equal to ``zone``."""
-    return _SHARED.setdefault(zone, zone)
+    return SHARED.setdefault(zone, zone)
 
 
 def pinned(at: datetime) -> datetime:
