@@ -46,6 +46,24 @@ def test_parts_write_what_one_process_writes(tmp_path: Path, fmt: str) -> None:
     assert two.exit_code == one.exit_code == 1
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--only-breaches"],
+        ["-O", "remote_response", "-O", "monthly_summary"],
+        ["--from", "2026-10", "--to", "2026-11"],
+        ["--lang", "en", "--format", "csv"],
+    ],
+)
+def test_options_apply_to_every_part(tmp_path: Path, options: list[str]) -> None:
+    log = str(_grouped(tmp_path))
+    fmt = [] if "--format" in options else ["--format", "json"]
+    one = _run(log, *fmt, *options, "-j", "1")
+    two = _run(log, *fmt, *options, "-j", "2")
+    assert "one process" not in two.stderr
+    assert (two.stdout, two.exit_code) == (one.stdout, one.exit_code)
+
+
 def test_table_rows_are_the_same_though_paged_by_part(tmp_path: Path) -> None:
     log = str(_grouped(tmp_path))
 
