@@ -154,7 +154,8 @@ def test_time_zones_are_shared_but_instants_kept() -> None:
             "site": "大连",
         },
         {"case": "A", "event": "responded", "at": "2026-10-09T01:20:00+00:00"},
-        {"case": "A", "event": "restored", "at": "2026-10-09T10:30:00+08:00"},
+        {"case": "A", "event": "restored", "at": "2026-10-09T10:30:00.250000+08:00"},
+        {"case": "A", "event": "resolved", "at": "2026-10-08T22:45:00-05:30"},
         {"case": "A", "event": "completed", "at": "2026-10-09T11:30"},
     ]
     numbered = [("<t>", n, r) for n, r in enumerate(records, start=1)]
@@ -162,6 +163,9 @@ def test_time_zones_are_shared_but_instants_kept() -> None:
     assert events["reported"].at.tzinfo is events["restored"].at.tzinfo
     assert events["responded"].at == datetime(2026, 10, 9, 9, 20, tzinfo=TZ)
     assert events["completed"].at == datetime(2026, 10, 9, 11, 30, tzinfo=TZ)
+    assert events["restored"].at == datetime(2026, 10, 9, 10, 30, 0, 250000, tzinfo=TZ)
+    assert events["resolved"].at == datetime(2026, 10, 9, 12, 15, tzinfo=TZ)
+    assert events["resolved"].at.utcoffset() == timedelta(hours=-5, minutes=-30)
 
 
 def _checked(numbered: list[tuple[str, int, dict[str, object]]]) -> list[slarules.events.Event]:
