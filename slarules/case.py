@@ -94,6 +94,8 @@ class Case:
 
     def intervals(self, begin: str, end: str) -> list[Interval]:
         """Pair each ``begin`` event with the next ``end``; an unmatched begin stays open."""
+        if begin not in self._by_name:
+            return []  # the common case: nothing to pair
         marks = sorted(
             [(e.at, 0, e) for e in self.all(begin)] + [(e.at, 1, e) for e in self.all(end)],
             key=lambda t: (t[0], t[1]),
