@@ -123,6 +123,10 @@ def audit_events(
 Record = tuple[str, int, Mapping[str, Any] | Rejection]
 
 
+class NotGrouped(ValueError):
+    """A case came again after the audit had taken it as complete."""
+
+
 class Tally:
     """An audit's counts: records read and rejected, results by obligation and status."""
 
@@ -149,8 +153,10 @@ class Audit(Tally):
     With ``last_of`` (case id -> ordinal of its last record, counting every record
     read from 1) each case is evaluated as soon as its last record has been read,
     so memory holds only the cases in flight; results then come in order of
-    completion. Without it every case is held until the end and results come
-    sorted by case id.
+    completion. With ``grouped`` the records are taken to come grouped by case: a
+    case is complete when a record of another case comes, and a case that comes
+    again after that raises :class:`NotGrouped`. Without either, every case is held
+    until the end and results come sorted by case id.
     """
 
     def __init__(
@@ -164,6 +170,7 @@ class Audit(Tally):
         window: tuple[datetime | None, datetime | None] = (None, None),
         only: Iterable[str] | None = None,
         window_duties: bool = True,
+        grouped: bool = False,
     ) -> None:
         self.contract = contract
         self.window_duties = window_duties  # False: leave them to whoever joins the parts
@@ -178,6 +185,8 @@ class Audit(Tally):
         }
         self._records = records
         self._last_of = last_of
+        self._grouped = grouped
+        self.cases: set[str] = set()  # the cases evaluated so far
         self._engine = Engine(contract, as_of, explain, self.only)
         self._watched = _watched_events(contract)
         self._watched_severities = {
@@ -200,9 +209,9 @@ class Audit(Tally):
         return results
 
     def __iter__(self) -> Iterator[Result]:
-        last_of = self._last_of
+        last_of, grouped = self._last_of, self._grouped
         open_cases: dict[str, list[Event]] = {}
-        closed: set[str] = set()
+        closed = self.cases
         ends: dict[int, str] = {}
         if last_of is not None:
             ends = {position: case for case, position in last_of.items()}
@@ -218,10 +227,15 @@ class Audit(Tally):
                 if events is not None:
                     events.append(checked)
                 elif case_id in closed:
-                    raise AssertionError(
+                    raise NotGrouped(
                         f"{source}:{line}: case {case_id!r} came after its last record"
                     )
                 else:
+                    if grouped and open_cases:  # another case: the one before is complete
+                        complete, its_events = open_cases.popitem()
+                        closed.add(complete)
+                        self.read = read - 1
+                        yield from self._evaluate(complete, its_events)
                     open_cases[case_id] = [checked]
                 if checked.name in watched:
                     self._watch(checked)
@@ -235,6 +249,7 @@ class Audit(Tally):
                     yield from self._evaluate(finished, open_cases.pop(finished))
         self.read = read
         for case_id in sorted(open_cases):
+            closed.add(case_id)
             yield from self._evaluate(case_id, open_cases[case_id])
         if self.window_duties:
             yield from self._evaluate_window()

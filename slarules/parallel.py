@@ -30,10 +30,10 @@ from multiprocessing.connection import Connection
 from typing import IO
 
 from . import model as m
-from .engine import Audit, Tally
+from .engine import Audit, NotGrouped, Tally
 from .events import Event, Rejection
 from .readers import undecodable
-from .readers.jsonl import _cases_of, last_jsonl_positions, line_chunks, read_jsonl_bytes
+from .readers.jsonl import _cases_of, line_chunks, read_jsonl_bytes
 from .reporters import Format
 from .results import STATUSES, Result
 
@@ -175,6 +175,8 @@ def audit_in_parts(
                 return None
             process.join()
         for report in reports:
+            if isinstance(report.error, NotGrouped):
+                return None  # a case seen again after another: not a log grouped by case
             if report.error is not None:
                 raise report.error
         if sum(len(r.cases) for r in reports) != len(
@@ -203,10 +205,10 @@ def _audit_part(
 ) -> None:
     report = PartReport()
     try:
-        last_of: dict[str, int] = {}
-        last_jsonl_positions(path, last_of, 0, part.start, part.end)
+        # A part is read once: taken as grouped by case (what a cut implies),
+        # which the audit checks as it goes.
         records = read_jsonl_bytes(_lines(path, part), path, part.first_line)
-        audit = Audit(contract, records, as_of, last_of=last_of, only=only, window_duties=False)
+        audit = Audit(contract, records, as_of, grouped=True, only=only, window_duties=False)
         if output is None:
             for _ in audit:
                 pass
@@ -218,7 +220,7 @@ def _audit_part(
             for name, found in events.items()
         }
         report.read, report.rejected, report.counts = audit.read, audit.rejected, audit.counts
-        report.cases = frozenset(last_of)
+        report.cases = frozenset(audit.cases)
     except UnicodeDecodeError as exc:
         report.error = undecodable(path, None, exc)
     except BaseException as exc:  # sent back whole, raised there

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import slarules
-from slarules.engine import Audit
+from slarules.engine import Audit, NotGrouped
 from slarules.readers import jsonl, last_positions, read_logs
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -174,3 +174,21 @@ def _checked(numbered: list[tuple[str, int, dict[str, object]]]) -> list[slarule
     events, rejected, _ = check_records(CONTRACT, numbered)
     assert not rejected
     return events
+
+
+def test_grouped_audit_equals_holding_every_case_and_notices_a_case_again(
+    tmp_path: Path,
+) -> None:
+    """``grouped=True`` (what each part of a parallel audit uses) needs no first pass."""
+    example = Path(__file__).resolve().parent.parent / "examples" / "october-2026.jsonl"
+    lines = [line for line in example.read_text("utf-8").splitlines() if line.strip()]
+    lines.sort(key=lambda line: json.loads(line)["case"])
+    path = tmp_path / "grouped.jsonl"
+    path.write_text("\n".join(lines), "utf-8")
+    as_of = datetime(2026, 11, 1, tzinfo=TZ)
+    grouped = Audit(CONTRACT, read_logs([str(path)]), as_of, grouped=True)
+    held = Audit(CONTRACT, read_logs([str(path)]), as_of)
+    assert _results(grouped) == _results(held)
+    assert grouped.cases == held.cases and len(grouped.cases) == 40
+    with pytest.raises(NotGrouped, match="came after its last record"):
+        list(Audit(CONTRACT, read_logs([str(example)]), as_of, grouped=True))
