@@ -2,15 +2,16 @@
 
 The log is cut into one byte range per process, each cut where one case's
 lines end and another's begin (a log grouped by case, as exports are, cuts
-cleanly). Each process audits its range as the streaming audit does and writes
-its results through the chosen format's body to a file of its own, or only
-counts them. This process then joins the bodies in order between the format's
-head and tail, and judges the period duties, which need events from every part.
+cleanly). Each process reads its range once, taking it as grouped by case (a
+case is complete when the next one begins), and writes its results through the
+chosen format's body to a file of its own, or only counts them. This process
+then joins the bodies in order between the format's head and tail, and judges
+the period duties, which need events from every part.
 
-The results are those of one process, in the same order for a log grouped by
-case. If a case turns out to have lines in two ranges (or a worker dies), the
-parts are thrown away and :func:`audit_in_parts` returns None: the caller
-audits in one process.
+The results are those of one process, in the same order. If a case turns out
+not to be grouped (it comes again within a part, or has lines in two parts), or
+a worker dies, the parts are thrown away and :func:`audit_in_parts` returns
+None: the caller audits in one process.
 
 Processes are forked (they share the loaded contract); where the platform
 cannot fork, there is no parallel audit.
@@ -26,17 +27,20 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from multiprocessing.connection import Connection
-from typing import IO
+from multiprocessing.connection import Connection, wait
+from typing import IO, Any, cast
 
 from . import model as m
 from .engine import Audit, NotGrouped, Tally
 from .events import Event, Rejection
 from .readers import undecodable
-from .readers.jsonl import _cases_of, line_chunks, read_jsonl_bytes
+from .readers.jsonl import cases_of, line_chunks, read_jsonl_bytes
 from .reporters import Format
 from .results import STATUSES, Result
 
+# More parts than processes: a process that is done early takes the next part,
+# so one slow part does not keep the others waiting.
+_PARTS_PER_JOB = 3
 # How far past a byte-range cut to look for a line where the case changes.
 _LOOKAHEAD_LINES = 100_000
 # Window events are ordered by (time, reading order): part k's order counts from here.
@@ -79,7 +83,7 @@ def _case_change(stream: IO[bytes]) -> int | None:
     for n, line in enumerate(stream):
         if n > _LOOKAHEAD_LINES:
             return None
-        case = next(_cases_of([line]), None)
+        case = next(cases_of([line]), None)
         if case is not None:
             if previous is not None and case != previous:
                 return offset
@@ -147,7 +151,7 @@ def audit_in_parts(
     only: tuple[str, ...] | None = None,
 ) -> Joined | None:
     """Audit ``path`` in up to ``jobs`` processes; None when it cannot be cut (see the module)."""
-    parts = cut(path, jobs)
+    parts = cut(path, jobs * _PARTS_PER_JOB)
     if len(parts) < 2 or not can_fork():
         return None
     context = multiprocessing.get_context("fork")
@@ -155,42 +159,77 @@ def audit_in_parts(
     # them here first, or what is buffered would come out twice.
     sys.stdout.flush()
     sys.stderr.flush()
+    todo = context.SimpleQueue()  # part numbers, then one None for each worker
+    for k in range(len(parts)):
+        todo.put(k)
+    count = min(jobs, len(parts))
+    for _ in range(count):
+        todo.put(None)
     workers = []
-    for k, part in enumerate(parts):
+    for _ in range(count):
         receive, send = context.Pipe(duplex=False)
         process = context.Process(
-            target=_audit_part,
-            args=(contract, path, part, k, as_of, output, only, send),
+            target=_audit_parts,
+            args=(contract, path, parts, todo, as_of, output, only, send),
             daemon=True,
         )
         process.start()
         send.close()
         workers.append((process, receive))
-    reports: list[PartReport] = []
+    reports: dict[int, PartReport] = {}
     try:
-        for process, receive in workers:
-            try:
-                reports.append(receive.recv())
-            except EOFError:  # the worker died without a word (killed, out of memory)
-                return None
+        listening = [receive for _, receive in workers]
+        while listening:  # from whichever worker has a part done: none waits on another
+            for ready in wait(listening):
+                conn = cast(Connection, ready)
+                try:
+                    number, report = conn.recv()
+                except EOFError:
+                    listening.remove(conn)
+                    continue
+                reports[number] = report
+        for process, _ in workers:
             process.join()
-        for report in reports:
-            if isinstance(report.error, NotGrouped):
-                return None  # a case seen again after another: not a log grouped by case
-            if report.error is not None:
+        for report in reports.values():
+            if report.error is not None and not isinstance(report.error, NotGrouped):
                 raise report.error
-        if sum(len(r.cases) for r in reports) != len(
-            frozenset().union(*(r.cases for r in reports))
+        if len(reports) != len(parts) or any(r.error for r in reports.values()):
+            return None  # a case seen again after another, or a worker that died
+        ordered = [reports[k] for k in range(len(parts))]
+        if sum(len(r.cases) for r in ordered) != len(
+            frozenset().union(*(r.cases for r in ordered))
         ):
             return None  # a case on both sides of a cut: not a log grouped by case
-        return _join(contract, as_of, reports, output, window, only)
+        return _join(contract, as_of, ordered, output, window, only)
     finally:
         for process, _ in workers:
             if process.is_alive():
                 process.kill()
-        for report in reports:
+        for report in reports.values():
             if report.body is not None and os.path.exists(report.body):
                 os.unlink(report.body)
+
+
+def _audit_parts(
+    contract: m.Contract,
+    path: str,
+    parts: list[Part],
+    todo: Any,
+    as_of: datetime,
+    output: Output | None,
+    only: tuple[str, ...] | None,
+    send: Connection,
+) -> None:
+    """A worker: audit the parts it is given until there are none, sending each report."""
+    while (k := todo.get()) is not None:
+        report = _audit_part(contract, path, parts[k], k, as_of, output, only)
+        try:
+            send.send((k, report))
+        except Exception as exc:  # an error that does not pickle: its words do
+            send.send((k, PartReport(error=RuntimeError(f"{type(exc).__name__}: {exc}"))))
+        if report.error is not None:
+            break
+    send.close()
 
 
 def _audit_part(
@@ -201,8 +240,7 @@ def _audit_part(
     as_of: datetime,
     output: Output | None,
     only: tuple[str, ...] | None,
-    send: Connection,
-) -> None:
+) -> PartReport:
     report = PartReport()
     try:
         # A part is read once: taken as grouped by case (what a cut implies),
@@ -225,11 +263,7 @@ def _audit_part(
         report.error = undecodable(path, None, exc)
     except BaseException as exc:  # sent back whole, raised there
         report.error = exc
-    try:
-        send.send(report)
-    except Exception as exc:  # an error that does not pickle: its words do
-        send.send(PartReport(error=RuntimeError(f"{type(exc).__name__}: {exc}")))
-    send.close()
+    return report
 
 
 def _lines(path: str, part: Part) -> Iterator[bytes]:

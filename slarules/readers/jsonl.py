@@ -80,10 +80,11 @@ def scan_jsonl_cases(path: str) -> Iterator[str | None]:
         for number, line in enumerate(stream, start=1):
             if number == 1 and line.startswith(_BOM):
                 line = line[len(_BOM) :]
-            yield from _cases_of([line])
+            yield from cases_of([line])
 
 
-def _cases_of(lines: list[bytes]) -> Iterator[str | None]:
+def cases_of(lines: list[bytes]) -> Iterator[str | None]:
+    """The case id of each non-blank line, by a full parse (None where there is none)."""
     for line in lines:
         if not line.strip():
             continue
@@ -164,7 +165,7 @@ def last_jsonl_positions(
             found.update(zip(ids, range(position + 1, position + 1 + len(ids)), strict=True))
             position += len(ids)
         else:
-            for case in _cases_of(lines):
+            for case in cases_of(lines):
                 position += 1
                 if case is not None:
                     last[case] = position
