@@ -1,12 +1,13 @@
 """One large JSON Lines log audited in several processes (``slarules audit --jobs N``).
 
-The log is cut into one byte range per process, each cut where one case's
-lines end and another's begin (a log grouped by case, as exports are, cuts
-cleanly). Each process reads its range once, taking it as grouped by case (a
-case is complete when the next one begins), and writes its results through the
-chosen format's body to a file of its own, or only counts them. This process
-then joins the bodies in order between the format's head and tail, and judges
-the period duties, which need events from every part.
+The log is cut into byte ranges, three for each process, each cut where one
+case's lines end and another's begin (a log grouped by case, as exports are,
+cuts cleanly). The processes take the ranges in turn. Each range is read once
+and taken as grouped by case (a case is complete when the next one begins);
+its results go through the chosen format's body to a file of their own, or
+are only counted. This process then joins the bodies in order between the
+format's head and tail, and judges the period duties, which need events from
+every part.
 
 The results are those of one process, in the same order. If a case turns out
 not to be grouped (it comes again within a part, or has lines in two parts), or
