@@ -196,6 +196,7 @@ def level_label(contract: m.Contract, level_id: str | None) -> str:
     return level_id if level is None else f"{level.id} {level.zh}"
 
 
+_PICKS_KEPT = 10_000  # bounds the shared picks (keys with a case's start or distance)
 _NO_SEVERITY = text("未给出故障级别 (无申告记录)", "no severity known (no report with a severity)")
 
 
@@ -212,10 +213,14 @@ def pick_budget(
         single = (id(budget), case.start) if budget.dated else (id(budget),)
         pick = ctx.picks.get(single)
         if pick is None:
+            if len(ctx.picks) >= _PICKS_KEPT:
+                ctx.picks.clear()
             cell = budget.cells[""]
             pick = ctx.picks[single] = BudgetPick(cell.at(case.start) if cell else None, _SINGLE)
         return pick
     level_id, why = severity_for(ctx, case, start)
+    if isinstance(why, m.LazyText):  # a reclassification's own words: nothing to share
+        return _pick_budget(ctx, case, budget, applies, level_id, why)
     if budget.by == "band":
         site_id, distance = _location(ctx, case)
         key: tuple[object, ...] = (id(budget), tuple(applies), level_id, site_id, distance)
@@ -225,6 +230,8 @@ def pick_budget(
         key += (case.start,)
     pick = ctx.picks.get(key)
     if pick is None:
+        if len(ctx.picks) >= _PICKS_KEPT:  # many distinct distances, say: start afresh
+            ctx.picks.clear()
         pick = ctx.picks[key] = _pick_budget(ctx, case, budget, applies, level_id, why)
     return pick
 

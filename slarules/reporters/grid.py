@@ -9,9 +9,8 @@ report does; an audit of up to a page looks like one table.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice, repeat
+from itertools import islice
 from typing import IO
 from unicodedata import east_asian_width
 
@@ -19,8 +18,8 @@ PAGE_ROWS = 1000
 _HEADER_ROOM = 2
 
 
-_WIDE: dict[str, int] = {}  # the wide characters below U+20000, filled on first use
-_ASTRAL = re.compile("[\U00020000-\U0010ffff]")
+# The width of each character met so far (a log's text uses a few thousand at most).
+_SEEN: dict[str, int] = {}
 
 
 def _char_width(ch: str) -> int:
@@ -31,15 +30,13 @@ def width(text: str) -> int:
     """Columns on a terminal: wide and fullwidth characters (CJK) take two, as unicodedata says."""
     if text.isascii():
         return len(text)
-    if not _WIDE:
-        _WIDE.update(
-            (chr(code), 2)
-            for code in range(0x20000)
-            if not 0xD800 <= code <= 0xDFFF and _char_width(chr(code)) == 2
-        )
-    if _ASTRAL.search(text):  # rare (CJK extension B and on): ask character by character
-        return sum(map(_char_width, text))
-    return sum(map(_WIDE.get, text, repeat(1)))
+    try:
+        return sum(map(_SEEN.__getitem__, text))
+    except KeyError:
+        for ch in text:
+            if ch not in _SEEN:
+                _SEEN[ch] = _char_width(ch)
+        return sum(map(_SEEN.__getitem__, text))
 
 
 def _fit(word: str, limit: int) -> int:
