@@ -28,6 +28,7 @@ from .common import (
     pick_budget,
     start_step,
     text,
+    verdict,
 )
 
 TYPE = "deadline"
@@ -87,12 +88,7 @@ def compile(ctx: Context, ob: m.Deadline) -> Callable[[Case], list[Finding]]:
                     continue
             done = stop.at
             break
-        if done is not None:
-            status = "met" if done <= due else "breached"
-        elif as_of <= due:
-            status = "pending"
-        else:
-            status = "breached"
+        status = verdict(due, done, as_of)
         reason: m.Words
         if done is None and lacking and status == "breached":
             reason = m.LazyText(_incomplete_reason, ob, event_type, lacking)

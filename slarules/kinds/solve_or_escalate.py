@@ -51,7 +51,7 @@ def compile(ctx: Context, ob: m.SolveOrEscalate) -> Callable[[Case], list[Findin
         ob.repeat == "each",
     )
     not_applicable = text("不适用", "not applicable")
-    what = text(f"升级到第{level}级", f"escalation to level {level}")
+    what = _escalation_to(level)
 
     def run(case: Case) -> list[Finding]:
         starts = case.all(start_name)
@@ -85,6 +85,10 @@ def compile(ctx: Context, ob: m.SolveOrEscalate) -> Callable[[Case], list[Findin
         return findings
 
     return run
+
+
+def _escalation_to(level: int) -> m.Text:
+    return text(f"升级到第{level}级", f"escalation to level {level}")
 
 
 def _escalation(case: Case, level: int) -> Event | None:
@@ -149,7 +153,7 @@ def _one(ctx: Context, ob: m.SolveOrEscalate, case: Case, start_event: Event) ->
             reason=reason,
         )
     done = escalation.at if escalation is not None else None
-    what = text(f"升级到第{ob.escalate_to}级", f"escalation to level {ob.escalate_to}")
+    what = _escalation_to(ob.escalate_to)
     return finding_for(
         ctx,
         start=start,
