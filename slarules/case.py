@@ -1,10 +1,21 @@
-"""One case's events, sorted, with the facts the obligations ask about."""
+"""One case's events, in a canonical order, with the facts the obligations ask about.
+
+The order never depends on how the records came: events are sorted by time, and
+events at the same instant by their content (name, then facts), so a log read
+newest-first or shuffled gives the same case. An exact duplicate (same event,
+instant and facts) is kept once and counted in :attr:`Case.duplicates`.
+
+Events that a later one undoes (``reopened`` undoes the restoration before it,
+as ``rules/events.yaml`` says) are set aside in :attr:`Case.voided`: the
+obligations never see them, an explanation does.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
 from operator import attrgetter
 
 from . import model as m
@@ -12,7 +23,42 @@ from .conditions import Value
 from .events import Event
 
 Interval = tuple[datetime, datetime | None]
-_ORDER = attrgetter("at", "seq")  # time, then the order read: ties stay stable
+_ORDER = attrgetter("at", "seq")  # time, then the order read (made canonical below)
+_ZERO = timedelta(0)
+
+
+def _content(event: Event) -> tuple[str, str]:
+    """What tells apart two events at the same instant, whatever order they came in."""
+    return event.name, repr(sorted(event.facts.items(), key=lambda item: item[0]))
+
+
+def _canonical(ordered: list[Event]) -> tuple[list[Event], int]:
+    """Events at one instant in content order, exact duplicates dropped (and counted)."""
+    ties = any(a.at == b.at for a, b in pairwise(ordered))  # rare: cheap check first
+    if not ties:
+        return ordered, 0
+    out: list[Event] = []
+    duplicates = 0
+    i = 0
+    while i < len(ordered):
+        j = i + 1
+        while j < len(ordered) and ordered[j].at == ordered[i].at:
+            j += 1
+        if j - i == 1:
+            out.append(ordered[i])
+        else:
+            # sorted() is stable: among equal contents the first read is kept.
+            group = sorted(ordered[i:j], key=_content)
+            previous: tuple[str, str] | None = None
+            for event in group:
+                key = _content(event)
+                if key == previous:
+                    duplicates += 1
+                    continue
+                out.append(event)
+                previous = key
+        i = j
+    return out, duplicates
 
 
 @dataclass(frozen=True)
@@ -20,6 +66,9 @@ class Case:
     id: str
     events: tuple[Event, ...]
     _by_name: dict[str, list[Event]] = field(default_factory=dict, repr=False, compare=False)
+    # (undone event, the event that undid it), in time order.
+    voided: tuple[tuple[Event, Event], ...] = field(default=(), compare=False)
+    duplicates: int = field(default=0, compare=False)
     _pauses: dict[tuple[str, ...], list[Interval]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -28,12 +77,25 @@ class Case:
     memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, case_id: str, events: Iterable[Event]) -> Case:
-        ordered = tuple(sorted(events, key=_ORDER))
+    def of(
+        cls,
+        case_id: str,
+        events: Iterable[Event],
+        undo: Mapping[str, Sequence[str]] | None = None,
+    ) -> Case:
+        """The case of these events; ``undo`` maps an event to those it undoes."""
+        ordered, duplicates = _canonical(sorted(events, key=_ORDER))
         by_name: dict[str, list[Event]] = {}
         for event in ordered:
             by_name.setdefault(event.name, []).append(event)
-        return cls(case_id, ordered, by_name)
+        voided: list[tuple[Event, Event]] = []
+        if undo:
+            for undoer, names in undo.items():
+                undoings = by_name.get(undoer)
+                if undoings:
+                    _void(by_name, undoings, names, voided)
+            voided.sort(key=lambda pair: pair[0].at)
+        return cls(case_id, tuple(ordered), by_name, tuple(voided), duplicates)
 
     @property
     def names(self) -> Mapping[str, Sequence[Event]]:
@@ -93,24 +155,30 @@ class Case:
         return site_id, None if distance is None else float(distance)
 
     def intervals(self, begin: str, end: str) -> list[Interval]:
-        """Pair each ``begin`` event with the next ``end``; an unmatched begin stays open."""
+        """The union of the ``begin``/``end`` intervals: open while any begin is unanswered.
+
+        A counter of open begins: two plans awaiting approval at once pause from the
+        first proposal to the last approval. At one instant begins count before ends,
+        so an interval that ends as another begins is one. A begin never answered
+        leaves the last interval open (end None); an end with nothing open pairs with
+        nothing (see :meth:`unpaired_ends`).
+        """
         if begin not in self._by_name:
             return []  # the common case: nothing to pair
-        marks = sorted(
-            [(e.at, 0, e) for e in self.all(begin)] + [(e.at, 1, e) for e in self.all(end)],
-            key=lambda t: (t[0], t[1]),
-        )
-        out: list[Interval] = []
-        open_at: datetime | None = None
-        for at, is_end, _ in marks:
-            if not is_end and open_at is None:
-                open_at = at
-            elif is_end and open_at is not None:
-                out.append((open_at, at))
-                open_at = None
-        if open_at is not None:
-            out.append((open_at, None))
-        return out
+        return self._pair(begin, end)[0]
+
+    def unpaired_ends(self, begin: str, end: str) -> list[Event]:
+        """The ``end`` events logged while no ``begin`` was open."""
+        if end not in self._by_name:
+            return []
+        return self._pair(begin, end)[1]
+
+    def _pair(self, begin: str, end: str) -> tuple[list[Interval], list[Event]]:
+        key = f"pair:{begin}:{end}"
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = _union(self.all(begin), self.all(end))
+        return found  # type: ignore[return-value]
 
     def pauses(self, contract: m.Contract, pause_ids: tuple[str, ...]) -> list[Interval]:
         """The case's pause intervals of these kinds (computed once per case)."""
@@ -123,26 +191,76 @@ class Case:
             self._pauses[pause_ids] = cached
         return cached
 
-    def outage_facts(self, as_of: datetime) -> tuple[dict[str, Value | None], bool]:
-        """(facts, still open). Facts are empty when the log records no outage."""
-        spans = self.intervals("outage_started", "outage_ended")
-        if not spans:
-            return {}, False
-        total = timedelta(0)
-        still_open = False
-        for begin, end in spans:
-            if end is None:
-                still_open = True
-                end = max(as_of, begin)
-            total += end - begin
-        pcts = [
-            float(e.get("affected_users_pct"))
-            for name in ("outage_started", "outage_ended")
-            for e in self.all(name)
-            if e.get("affected_users_pct") is not None
-        ]
-        facts: dict[str, Value | None] = {
-            "outage_duration": total,
-            "affected_users_pct": max(pcts) if pcts else None,
-        }
-        return facts, still_open
+    def interval_facts(
+        self, spec: m.IntervalSpec, as_of: datetime
+    ) -> list[tuple[dict[str, Value | None], bool]]:
+        """Each interval's facts (its length, the largest recorded values) and whether it
+        is still open; an open one is measured to ``as_of``."""
+        out: list[tuple[dict[str, Value | None], bool]] = []
+        marks = [*self.all(spec.start), *self.all(spec.end)]
+        for begin, stop in self.intervals(spec.start, spec.end):
+            until = as_of if stop is None else stop
+            facts: dict[str, Value | None] = {}
+            if spec.duration_fact:
+                facts[spec.duration_fact] = max(until - begin, _ZERO)
+            for name in spec.max_facts:
+                values = [
+                    float(e.get(name))
+                    for e in marks
+                    if begin <= e.at <= until and e.get(name) is not None
+                ]
+                facts[name] = max(values) if values else None
+            out.append((facts, stop is None))
+        return out
+
+
+def _void(
+    by_name: dict[str, list[Event]],
+    undoings: list[Event],
+    names: Sequence[str],
+    voided: list[tuple[Event, Event]],
+) -> None:
+    """Set aside every event of ``names`` logged at or before an undoing event."""
+    for name in names:
+        events = by_name.get(name)
+        if not events:
+            continue
+        kept = []
+        for event in events:
+            # The first undoing at or after the event is the one that undid it.
+            undoer = next((u for u in undoings if u.at >= event.at), None)
+            if undoer is None:
+                kept.append(event)
+            else:
+                voided.append((event, undoer))
+        if kept:
+            by_name[name] = kept
+        else:
+            del by_name[name]
+
+
+def _union(begins: Sequence[Event], ends: Sequence[Event]) -> tuple[list[Interval], list[Event]]:
+    marks = sorted(
+        [(e.at, 0, e) for e in begins] + [(e.at, 1, e) for e in ends],
+        key=lambda t: (t[0], t[1]),
+    )
+    out: list[Interval] = []
+    unpaired: list[Event] = []
+    depth = 0
+    open_at: datetime | None = None
+    for at, is_end, event in marks:
+        if not is_end:
+            if depth == 0:
+                open_at = at
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                assert open_at is not None
+                out.append((open_at, at))
+        else:
+            unpaired.append(event)
+    if depth:
+        assert open_at is not None
+        out.append((open_at, None))
+    return out, unpaired

@@ -26,6 +26,7 @@ returns datetimes in the zone of ``start``.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -43,6 +44,7 @@ __all__ = [
     "WorkingTimeClock",
     "merge_pauses",
     "period_end",
+    "period_from_label",
     "period_label",
     "period_start",
 ]
@@ -592,3 +594,24 @@ def period_label(instant: datetime, period: str, tz: tzinfo) -> str:
     if period == "half":
         return f"{d.year:04d}-H{(d.month - 1) // 6 + 1}"
     return f"{d.year:04d}"
+
+
+_LABELS = {
+    "month": re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"),
+    "quarter": re.compile(r"^(\d{4})-Q([1-4])$"),
+    "half": re.compile(r"^(\d{4})-H([12])$"),
+    "year": re.compile(r"^(\d{4})()$"),
+}
+
+
+def period_from_label(label: str, period: str, tz: tzinfo) -> datetime | None:
+    """The start of the period a label names (``2026-10``, ``2026-Q3``), or None when the
+    label does not name a period of this kind."""
+    pattern = _LABELS.get(period)
+    found = pattern.match(label) if pattern else None
+    if found is None:
+        return None
+    year = int(found[1])
+    number = int(found[2]) if found[2] else 1
+    month = {"month": number, "quarter": 3 * number - 2, "half": 6 * number - 5}.get(period, 1)
+    return datetime(year, month, 1, tzinfo=tz)

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from . import model as m
+from .calendar import CalendarNotCovered
 from .case import Case
 from .events import Event, RecordChecker, Rejection
 from .kinds import CASE_KINDS, WINDOW_KINDS
@@ -20,18 +21,45 @@ from .zones import pinned
 
 
 @dataclass(frozen=True)
+class Unjudged:
+    """A periodic or statistical duty that the logs hold no evidence of, so not judged."""
+
+    obligation: str
+    clause: str
+    title: m.Text
+    events: tuple[str, ...]  # the events any of which would have been its evidence
+
+
+@dataclass(frozen=True)
+class AuditWarning:
+    """Something in the logs the audit could not use as it stands, counted."""
+
+    code: str  # end_without_start: an interval's end with no start open
+    event: str
+    count: int
+    cases: tuple[str, ...]  # the first few cases it was seen in
+
+
+@dataclass(frozen=True)
 class AuditReport:
-    """Everything one audit says: the results and how every record was used."""
+    """Everything one audit says: the results and how every record was used.
+
+    ``read = used + duplicates + after_as_of + rejected``.
+    """
 
     as_of: datetime
     results: tuple[Result, ...]
     read: int
     rejected: tuple[Rejection, ...] = ()
     window: tuple[datetime, datetime] | None = None
+    after_as_of: int = 0
+    duplicates: int = 0
+    unjudged: tuple[Unjudged, ...] = ()
+    warnings: tuple[AuditWarning, ...] = ()
 
     @property
     def used(self) -> int:
-        return self.read - len(self.rejected)
+        return self.read - len(self.rejected) - self.after_as_of - self.duplicates
 
     @property
     def breached(self) -> bool:
@@ -70,6 +98,10 @@ class Engine:
             for ob in self.contract.obligations
             if ob.type in CASE_KINDS and (self.only is None or ob.id in self.only)
         ]
+
+    def case(self, case_id: str, events: Iterable[Event]) -> Case:
+        """The case of these events, with what the contract says undoes what."""
+        return Case.of(case_id, events, self.contract.undo)
 
     def evaluate(self, case: Case) -> list[Result]:
         results: list[Result] = []
@@ -115,9 +147,9 @@ def audit_events(
     ``explain`` also builds each result's step-by-step explanation.
     """
     engine = Engine(contract, as_of, explain)
-    cases = group_events(events)
+    cases = group_events(e for e in events if e.at <= as_of)
     for case_id in sorted(cases):
-        yield from engine.evaluate(Case.of(case_id, cases[case_id]))
+        yield from engine.evaluate(engine.case(case_id, cases[case_id]))
 
 
 Record = tuple[str, int, Mapping[str, Any] | Rejection]
@@ -127,28 +159,69 @@ class NotGrouped(ValueError):
     """A case came again after the audit had taken it as complete."""
 
 
+WARNING_CASES_KEPT = 5  # cases named with each warning
+
+
 class Tally:
-    """An audit's counts: records read and rejected, results by obligation and status."""
+    """An audit's counts: records read and how each was used, results by obligation and
+    status, warnings and the duties not judged.
+
+    ``read = used + duplicates + after_as_of + rejected``.
+    """
 
     read: int
     rejected: list[Rejection]
     counts: dict[str, dict[str, int]]
+    after_as_of: int
+    duplicates: int
+    warned: dict[tuple[str, str], list[str]]  # (code, event) -> cases, one per occurrence
+    unjudged: list[Unjudged]
+
+    def _start_tally(self, contract: m.Contract) -> None:
+        self.read = self.after_as_of = self.duplicates = 0
+        self.rejected = []
+        self.counts = {ob.id: dict.fromkeys(STATUSES, 0) for ob in contract.obligations}
+        self.warned = {}
+        self.unjudged = []
 
     @property
     def used(self) -> int:
-        return self.read - len(self.rejected)
+        return self.read - len(self.rejected) - self.after_as_of - self.duplicates
 
     @property
     def breached(self) -> bool:
         return any(row["breached"] for row in self.counts.values())
 
+    @property
+    def warnings(self) -> tuple[AuditWarning, ...]:
+        return tuple(
+            AuditWarning(code, event, len(cases), tuple(dict.fromkeys(cases))[:WARNING_CASES_KEPT])
+            for (code, event), cases in self.warned.items()
+        )
+
     def summary(self) -> dict[str, dict[str, int]]:
         """Counts per obligation that has results, in the contract's order."""
         return {ob: row for ob, row in self.counts.items() if any(row.values())}
 
+    def add(self, other: Tally) -> None:
+        """Count another tally's records, results and warnings too (parts of one audit)."""
+        self.read += other.read
+        self.after_as_of += other.after_as_of
+        self.duplicates += other.duplicates
+        self.rejected.extend(other.rejected)
+        for ob, row in other.counts.items():
+            mine = self.counts.setdefault(ob, dict.fromkeys(STATUSES, 0))
+            for status, n in row.items():
+                mine[status] += n
+        for key, cases in other.warned.items():
+            self.warned.setdefault(key, []).extend(cases)
+
 
 class Audit(Tally):
     """An audit in progress: iterate it for results; counts fill in as records are read.
+
+    As of ``as_of`` the logs are what they were then: a record timed after it has
+    not happened yet, so it is not used (it is counted in ``after_as_of``).
 
     With ``last_of`` (case id -> ordinal of its last record, counting every record
     read from 1) each case is evaluated as soon as its last record has been read,
@@ -157,6 +230,10 @@ class Audit(Tally):
     case is complete when a record of another case comes, and a case that comes
     again after that raises :class:`NotGrouped`. Without either, every case is held
     until the end and results come sorted by case id.
+
+    A periodic or statistical duty none of whose events the logs hold is not judged
+    (its absence there proves nothing) unless ``judge_all``; it is listed in
+    ``unjudged``.
     """
 
     def __init__(
@@ -171,18 +248,16 @@ class Audit(Tally):
         only: Iterable[str] | None = None,
         window_duties: bool = True,
         grouped: bool = False,
+        judge_all: bool = False,
     ) -> None:
         self.contract = contract
         self.window_duties = window_duties  # False: leave them to whoever joins the parts
         self.only = None if only is None else frozenset(only)
         self.as_of = as_of
+        self.judge_all = judge_all
         self.requested_window = window
         self.window: Window | None = None
-        self.read = 0
-        self.rejected: list[Rejection] = []
-        self.counts: dict[str, dict[str, int]] = {
-            ob.id: dict.fromkeys(STATUSES, 0) for ob in contract.obligations
-        }
+        self._start_tally(contract)
         self._records = records
         self._last_of = last_of
         self._grouped = grouped
@@ -195,13 +270,20 @@ class Audit(Tally):
             if isinstance(ob, m.AdvanceNotice)
             for level in ob.except_after_severity
         }
+        self._pairs = contract.interval_pairs
         self._window_events: dict[str, list[Event]] = {}
         self._first: datetime | None = None
         self._last: datetime | None = None
 
     def _evaluate(self, case_id: str, events: list[Event]) -> list[Result]:
-        case = Case.of(case_id, events)
+        case = self._engine.case(case_id, events)
+        self.duplicates += case.duplicates
         self._extend_span(case.events[0].at, case.events[-1].at)
+        names = case.names
+        for begin, end in self._pairs:
+            if end in names:
+                for _ in case.unpaired_ends(begin, end):
+                    self.warned.setdefault(("end_without_start", end), []).append(case_id)
         results = self._engine.evaluate(case)
         counts = self.counts
         for result in results:
@@ -217,28 +299,34 @@ class Audit(Tally):
             ends = {position: case for case, position in last_of.items()}
         watched, rejected = self._watched, self.rejected
         check = RecordChecker(self.contract)
+        covered = _Coverage(self.contract) if self._needs_calendar() else _no_check
+        as_of = pinned(self.as_of)
         read = self.read
         for source, line, raw in self._records:
             read += 1
             checked = raw if type(raw) is Rejection else check(raw, source, line, read)  # type: ignore[arg-type]
             if type(checked) is Event:
-                case_id = checked.case
-                events = open_cases.get(case_id)
-                if events is not None:
-                    events.append(checked)
-                elif case_id in closed:
-                    raise NotGrouped(
-                        f"{source}:{line}: case {case_id!r} came after its last record"
-                    )
+                if checked.at > as_of:
+                    self.after_as_of += 1  # it has not happened yet as of the audit
                 else:
-                    if grouped and open_cases:  # another case: the one before is complete
-                        complete, its_events = open_cases.popitem()
-                        closed.add(complete)
-                        self.read = read - 1
-                        yield from self._evaluate(complete, its_events)
-                    open_cases[case_id] = [checked]
-                if checked.name in watched:
-                    self._watch(checked)
+                    covered(checked.at)
+                    case_id = checked.case
+                    events = open_cases.get(case_id)
+                    if events is not None:
+                        events.append(checked)
+                    elif case_id in closed:
+                        raise NotGrouped(
+                            f"{source}:{line}: case {case_id!r} came after its last record"
+                        )
+                    else:
+                        if grouped and open_cases:  # another case: the one before is complete
+                            complete, its_events = open_cases.popitem()
+                            closed.add(complete)
+                            self.read = read - 1
+                            yield from self._evaluate(complete, its_events)
+                        open_cases[case_id] = [checked]
+                    if checked.name in watched:
+                        self._watch(checked)
             else:
                 rejected.append(checked)  # type: ignore[arg-type]
             if ends:
@@ -253,6 +341,17 @@ class Audit(Tally):
             yield from self._evaluate(case_id, open_cases[case_id])
         if self.window_duties:
             yield from self._evaluate_window()
+
+    def _needs_calendar(self) -> bool:
+        """Whether any obligation audited counts days (or periods) on the calendar."""
+        for ob in self.contract.obligations:
+            if self.only is not None and ob.id not in self.only:
+                continue
+            if ob.type in WINDOW_KINDS and self.window_duties:
+                return True
+            if getattr(ob, "clock", "elapsed") != "elapsed":
+                return True
+        return False
 
     def window_inputs(self) -> tuple[dict[str, list[Event]], datetime | None, datetime | None]:
         """What the period duties read: the events they watch, and the log's time span."""
@@ -288,14 +387,15 @@ class Audit(Tally):
         ctx = self._engine.ctx
         default = window_of([self._first, self._last], ctx) if self._first and self._last else None
         self.window = Window(start or default.start, end or default.end)  # type: ignore[union-attr]
-        events = {
-            name: sorted(found, key=lambda e: (e.at, e.seq))
-            for name, found in self._window_events.items()
-        }
-        wc = WindowContext(ctx, self.window, events)
+        events = {name: _distinct(found) for name, found in self._window_events.items()}
+        wc = WindowContext(ctx, self.window, events, named=start is None)
         for ob in self.contract.obligations:
             kind = WINDOW_KINDS.get(ob.type)
             if kind is None or (self.only is not None and ob.id not in self.only):
+                continue
+            evidence = tuple(kind.evidence(ob))
+            if not self.judge_all and not any(name in events for name in evidence):
+                self.unjudged.append(Unjudged(ob.id, ob.clause, ob.title, evidence))
                 continue
             seen: dict[str, int] = {}
             for finding in kind.evaluate(wc, ob):
@@ -317,19 +417,66 @@ class Audit(Tally):
         """Run to the end and keep every result."""
         results = tuple(self)
         window = (self.window.start, self.window.end) if self.window else None
-        return AuditReport(self.as_of, results, self.read, tuple(self.rejected), window)
+        return AuditReport(
+            self.as_of,
+            results,
+            self.read,
+            tuple(self.rejected),
+            window,
+            self.after_as_of,
+            self.duplicates,
+            tuple(self.unjudged),
+            self.warnings,
+        )
+
+
+def _distinct(events: list[Event]) -> list[Event]:
+    """Events in time order, exact duplicates once (the case they belong to counts them)."""
+    ordered = sorted(events, key=lambda e: (e.at, e.seq))
+    out: list[Event] = []
+    seen: set[tuple[str, str, datetime, str]] = set()
+    for event in ordered:
+        key = (event.case, event.name, event.at, repr(sorted(event.facts.items())))
+        if key not in seen:
+            seen.add(key)
+            out.append(event)
+    return out
+
+
+def _no_check(at: datetime) -> None:
+    pass
+
+
+class _Coverage:
+    """Stops the audit at the first used record the calendar cannot hold, as soon as it is
+    read, rather than when its case is evaluated (after a long import, say)."""
+
+    __slots__ = ("calendar", "high", "low", "tz")
+
+    def __init__(self, contract: m.Contract) -> None:
+        calendar = contract.calendar
+        self.calendar, self.tz = calendar, contract.tz
+        strict = calendar.fallback == "error"
+        # Years strictly inside the covered ones are fine in any zone.
+        self.low = calendar.first_year + 1 if strict else -1
+        self.high = calendar.last_year - 1 if strict else 1 << 30
+
+    def __call__(self, at: datetime) -> None:
+        if self.low <= at.year <= self.high:
+            return
+        day = at.astimezone(self.tz).date()
+        if not self.calendar.covers(day):
+            raise CalendarNotCovered(day.year, self.calendar.first_year, self.calendar.last_year)
 
 
 def _watched_events(contract: m.Contract) -> set[str]:
     """The events that the period-level duties read, across all cases."""
     names: set[str] = set()
     for ob in contract.obligations:
-        if ob.type not in WINDOW_KINDS:
+        kind = WINDOW_KINDS.get(ob.type)
+        if kind is None:
             continue
-        for attribute in ("deliverable", "notice", "for_event", "event"):
-            value = getattr(ob, attribute, None)
-            if value:
-                names.add(value)
+        names.update(kind.evidence(ob))
         if isinstance(ob, m.AdvanceNotice) and ob.except_after_severity:
             names.add("reported")
     return names
@@ -364,6 +511,7 @@ def audit_records(
     explain: bool = False,
     window: tuple[datetime | None, datetime | None] = (None, None),
     only: Iterable[str] | None = None,
+    judge_all: bool = False,
 ) -> AuditReport:
     """Check and audit in-memory records; the library's entry point.
 
@@ -371,7 +519,9 @@ def audit_records(
     bounds the periods of the periodic duties (default: the months the records cover).
     """
     numbered = ((source, n, raw) for n, raw in enumerate(records, start=1))
-    return Audit(contract, numbered, as_of, explain=explain, window=window, only=only).finish()
+    return Audit(
+        contract, numbered, as_of, explain=explain, window=window, only=only, judge_all=judge_all
+    ).finish()
 
 
 @dataclass(frozen=True)

@@ -398,14 +398,43 @@ class _Builder:
 
     def events(self, doc: Document) -> dict[str, m.EventType]:
         out = {}
+        names = set(doc.data["events"])
         for name, raw in doc.data["events"].items():
             fields = {
                 fname: m.FieldSpec(fname, spec["type"], bool(spec.get("required", False)))
                 for fname, spec in raw.get("fields", {}).items()
             }
-            out[name] = m.EventType(name, raw["zh"], raw["en"], MappingProxyType(fields))
+            for i, undone in enumerate(raw.get("undoes", [])):
+                if undone not in names or undone == name:
+                    hint = _suggest(undone, names)
+                    self.errors.at(
+                        doc, ("events", name, "undoes", i), f"unknown event {undone!r}{hint}"
+                    )
+            out[name] = m.EventType(
+                name, raw["zh"], raw["en"], MappingProxyType(fields), tuple(raw.get("undoes", []))
+            )
         self.event_names = set(out)
         return out
+
+    def intervals(self, doc: Document) -> tuple[m.IntervalSpec, ...]:
+        out = []
+        ids: set[str] = set()
+        for i, raw in enumerate(doc.data.get("intervals", [])):
+            path: YPath = ("intervals", i)
+            if raw["id"] in ids:
+                self.errors.at(doc, (*path, "id"), f"duplicate interval id {raw['id']!r}")
+            ids.add(raw["id"])
+            start = self.event(doc, (*path, "start"), raw["start"])
+            end = self.event(doc, (*path, "end"), raw["end"])
+            facts = raw.get("facts", {})
+            out.append(
+                m.IntervalSpec(
+                    raw["id"], start, end, facts.get("duration"), tuple(facts.get("max", []))
+                )
+            )
+        if sum(1 for spec in out if spec.duration_fact) > 1:
+            self.errors.at(doc, ("intervals",), "only one interval may give a duration fact")
+        return tuple(out)
 
     def calendar(self, doc: Document) -> WorkCalendar:
         data = doc.data
@@ -651,6 +680,7 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
     events_doc = _one(by_kind, "Events", errors)
     assert events_doc is not None
     events = b.events(events_doc)
+    intervals = b.intervals(events_doc)
     severity_doc = _one(by_kind, "SeverityLevels", errors)
     assert severity_doc is not None
     levels = b.levels(severity_doc)
@@ -733,6 +763,7 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
         devices=tuple(devices),
         calendar=calendar,
         source=str(directory),
+        intervals=intervals,
         _level_names=MappingProxyType(b.level_names),
         _site_names=MappingProxyType(site_names),
     )

@@ -6,6 +6,7 @@ import bisect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, Union
 from zoneinfo import ZoneInfo
 
@@ -163,6 +164,8 @@ class EventType:
     zh: str
     en: str
     fields: Mapping[str, FieldSpec]
+    # Events this one undoes when logged after them (a reopening undoes a restoration).
+    undoes: tuple[str, ...] = ()
     title: Text = field(init=False, compare=False, repr=False)
     required: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
@@ -171,6 +174,22 @@ class EventType:
         object.__setattr__(
             self, "required", tuple(f.name for f in self.fields.values() if f.required)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalSpec:
+    """A start/end pair of events: open while any of its starts is unanswered.
+
+    ``duration_fact`` names the fact that each interval's length gives (the outage
+    length the severity definitions read); ``max_facts`` the event fields whose
+    largest value recorded within an interval is a fact of it.
+    """
+
+    id: str
+    start: str
+    end: str
+    duration_fact: str | None = None
+    max_facts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,11 +352,29 @@ class Contract:
     devices: tuple[Device, ...]
     calendar: WorkCalendar
     source: str = ""
+    intervals: tuple[IntervalSpec, ...] = ()
     _level_names: Mapping[str, str] = field(default_factory=dict, repr=False)
     _site_names: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def reading(self, name: str) -> str:
         return self.readings[name].value
+
+    @cached_property
+    def undo(self) -> Mapping[str, tuple[str, ...]]:
+        """Event name -> the events it undoes (``reopened`` -> restored, resolved ...)."""
+        return {name: e.undoes for name, e in self.events.items() if e.undoes}
+
+    @cached_property
+    def interval_pairs(self) -> tuple[tuple[str, str], ...]:
+        """Every start/end pair: the declared intervals and the pauses."""
+        pairs = [(i.start, i.end) for i in self.intervals]
+        pairs += [(p.start_event, p.end_event) for p in self.pauses.values()]
+        return tuple(dict.fromkeys(pairs))
+
+    @cached_property
+    def outage(self) -> IntervalSpec | None:
+        """The interval whose length is a fact (the business interruption of 2.2.2)."""
+        return next((i for i in self.intervals if i.duration_fact), None)
 
     def level(self, name: str) -> Level | None:
         """A level by id, Chinese name, English name or alias (case-insensitive)."""
@@ -392,18 +429,24 @@ class Contract:
         explain: bool = False,
         window: tuple[datetime | None, datetime | None] = (None, None),
         only: Iterable[str] | None = None,
+        judge_all: bool = False,
     ) -> AuditReport:
         """Audit event records (mappings shaped like SPEC.md's log lines).
 
-        Records that cannot be used are rejected with their index (1-based) as line.
+        Records that cannot be used are rejected with their index (1-based) as line;
+        records timed after ``as_of`` are not used (counted in ``after_as_of``).
         ``as_of`` defaults to now; ``explain`` builds each result's steps; ``window``
         (start, end) bounds the periodic duties' periods (default: the months the
-        records cover); ``only`` limits the audit to these obligation ids.
+        records cover); ``only`` limits the audit to these obligation ids;
+        ``judge_all`` judges the periodic duties that the records hold no event of
+        too (by default they are listed in ``unjudged``).
         """
         from .engine import audit_records
 
         when = as_of or datetime.now(self.tz)
-        return audit_records(self, records, when, explain=explain, window=window, only=only)
+        return audit_records(
+            self, records, when, explain=explain, window=window, only=only, judge_all=judge_all
+        )
 
     def terms_at(self, instant: datetime) -> dict[str, dict[str, Duration | None]]:
         """Every budget, interval and threshold in force at ``instant``, by obligation.

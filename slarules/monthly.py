@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from . import model as m
 from .clocks import DAY, period_end, period_label, period_start
+from .engine import Unjudged
 from .events import Event
 from .results import STATUSES, Result
 
@@ -64,6 +65,7 @@ class MonthlySummary:
     trend: list[MonthTrend]
     devices: int
     records: dict[str, int] = field(default_factory=dict)
+    unjudged: tuple[Unjudged, ...] = ()  # duties the logs hold no evidence of
 
     @property
     def faults(self) -> int:
@@ -88,8 +90,10 @@ def build(
     as_of: datetime,
     trend_months: int,
     records: dict[str, int] | None = None,
+    unjudged: Iterable[Unjudged] = (),
 ) -> MonthlySummary:
     tz = contract.tz
+    events = [e for e in events if e.at <= as_of]  # what had happened as of the report
     start, end = month_bounds(month, tz)
     all_results = list(results)
     in_month = [r for r in all_results if _result_month(r, tz) == month]
@@ -147,6 +151,7 @@ def build(
         trend=trend,
         devices=len(contract.devices),
         records=records or {},
+        unjudged=tuple(unjudged),
     )
 
 

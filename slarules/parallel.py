@@ -111,6 +111,9 @@ class PartReport:
     read: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    after_as_of: int = 0
+    duplicates: int = 0
+    warned: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     window_events: dict[str, list[Event]] = field(default_factory=dict)
     first: datetime | None = None
     last: datetime | None = None
@@ -129,6 +132,10 @@ class Joined(Tally):
     rejected: list[Rejection] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     parts: int = 0
+    after_as_of: int = 0
+    duplicates: int = 0
+    warned: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    unjudged: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,7 @@ def audit_in_parts(
     *,
     window: tuple[datetime | None, datetime | None] = (None, None),
     only: tuple[str, ...] | None = None,
+    judge_all: bool = False,
 ) -> Joined | None:
     """Audit ``path`` in up to ``jobs`` processes; None when it cannot be cut (see the module)."""
     parts = cut(path, jobs * _PARTS_PER_JOB)
@@ -201,7 +209,7 @@ def audit_in_parts(
             frozenset().union(*(r.cases for r in ordered))
         ):
             return None  # a case on both sides of a cut: not a log grouped by case
-        return _join(contract, as_of, ordered, output, window, only)
+        return _join(contract, as_of, ordered, output, window, only, judge_all)
     finally:
         for process, _ in workers:
             if process.is_alive():
@@ -259,6 +267,8 @@ def _audit_part(
             for name, found in events.items()
         }
         report.read, report.rejected, report.counts = audit.read, audit.rejected, audit.counts
+        report.after_as_of, report.duplicates = audit.after_as_of, audit.duplicates
+        report.warned = audit.warned
         report.cases = frozenset(audit.cases)
     except UnicodeDecodeError as exc:
         report.error = undecodable(path, None, exc)
@@ -291,16 +301,13 @@ def _join(
     output: Output | None,
     window: tuple[datetime | None, datetime | None],
     only: tuple[str, ...] | None,
+    judge_all: bool = False,
 ) -> Joined:
     joined = Joined(as_of, parts=len(reports))
     joined.counts = {ob.id: dict.fromkeys(STATUSES, 0) for ob in contract.obligations}
-    duties = Audit(contract, (), as_of, window=window, only=only)
+    duties = Audit(contract, (), as_of, window=window, only=only, judge_all=judge_all)
     for report in reports:
-        joined.read += report.read
-        joined.rejected.extend(report.rejected)
-        for ob, row in report.counts.items():
-            for status, n in row.items():
-                joined.counts[ob][status] += n
+        joined.add(report)  # type: ignore[arg-type]  # a PartReport has a Tally's counts
         duties.add_window_inputs(report.window_events, report.first, report.last)
     if output is None:
         for _ in duties:
@@ -324,6 +331,7 @@ def _join(
     for ob, row in duties.counts.items():
         for status, n in row.items():
             joined.counts[ob][status] += n
+    joined.unjudged = duties.unjudged
     if output is not None:
         output.fmt.tail(joined, contract, output.lang, output.out)
     return joined

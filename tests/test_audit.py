@@ -69,7 +69,13 @@ def test_json_output_follows_spec_and_exit_status_1_on_breach(tmp_path: Path) ->
     assert result.exit_code == 1, result.output
     doc = json.loads(result.output)
     assert doc["as_of"] == "2026-11-01T00:00:00+08:00"
-    assert doc["records"] == {"read": 6, "used": 6, "rejected": 0}
+    assert doc["records"] == {
+        "read": 6,
+        "used": 6,
+        "duplicates": 0,
+        "after_as_of": 0,
+        "rejected": 0,
+    }
     row = next(r for r in doc["results"] if r["obligation"] == "workaround")
     assert {k: row[k] for k in ("case", "clause", "status", "late_by_seconds")} == {
         "case": "INC-1",
@@ -122,7 +128,13 @@ def test_bad_records_are_rejected_with_line_and_counted(tmp_path: Path) -> None:
     )
     assert result.exit_code == 3
     doc = json.loads(result.stdout)
-    assert doc["records"] == {"read": 8, "used": 2, "rejected": 6}
+    assert doc["records"] == {
+        "read": 8,
+        "used": 2,
+        "duplicates": 0,
+        "after_as_of": 0,
+        "rejected": 6,
+    }
     reasons = {r["line"]: r["reason"] for r in doc["rejected"]}
     assert "did you mean 'responded'" in reasons[2]
     assert "bad time" in reasons[3]

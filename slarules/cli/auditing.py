@@ -21,6 +21,7 @@ from .common import (
     EXIT_USAGE,
     as_of_option,
     fail,
+    judge_all_option,
     lang_option,
     load_rules,
     main,
@@ -43,6 +44,7 @@ class AuditOptions:
     mapping: Any = None  # an ExportMapping: the logs are ticket-system exports
     mapping_contract: Any = None
     import_runs: list[Any] = field(default_factory=list)
+    judge_all: bool = False
 
 
 def read_records(options: AuditOptions, total: int | None = None) -> Iterator[tuple[str, int, Any]]:
@@ -95,6 +97,7 @@ def start_audit(contract: m.Contract, options: AuditOptions) -> Any:
         explain=options.explain,
         window=options.window,
         only=options.obligations or None,
+        judge_all=options.judge_all,
     )
 
 
@@ -115,7 +118,16 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
 
     audit = start_audit(contract, options)
     results = tuple(_guarded(iter(audit)))
-    return AuditReport(options.as_of, results, audit.read, tuple(audit.rejected))
+    return AuditReport(
+        options.as_of,
+        results,
+        audit.read,
+        tuple(audit.rejected),
+        after_as_of=audit.after_as_of,
+        duplicates=audit.duplicates,
+        unjudged=tuple(audit.unjudged),
+        warnings=audit.warnings,
+    )
 
 
 @main.command()
@@ -161,6 +173,7 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
     help="Processes for one JSON Lines log: a number, or auto (every CPU for a log of "
     f"{PARALLEL_FROM_MIB} MiB or more, else 1).",
 )
+@judge_all_option
 def audit(
     rules: str | None,
     logs: tuple[str, ...],
@@ -174,6 +187,7 @@ def audit(
     obligations: tuple[str, ...],
     mapping_path: str | None,
     jobs: str,
+    judge_all: bool,
 ) -> None:
     """Check every case in the LOGs (JSON Lines or CSV; - for stdin) against the contract.
 
@@ -198,6 +212,7 @@ def audit(
         obligations=obligations,
         mapping=mapping,
         mapping_contract=contract,
+        judge_all=judge_all,
     )
     audit: Any = _audit_in_parts(
         contract, options, _jobs(jobs, options), fmt, lang, only_breaches, mapping_path
@@ -284,6 +299,7 @@ def _audit_in_parts(
             output,
             window=options.window,
             only=options.obligations or None,
+            judge_all=options.judge_all,
         )
     except (LogError, CalendarNotCovered) as exc:
         sys.stdout.flush()

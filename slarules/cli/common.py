@@ -52,6 +52,13 @@ rules_option = click.option(
 as_of_option = click.option(
     "--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now)."
 )
+judge_all_option = click.option(
+    "--judge-all",
+    "judge_all",
+    is_flag=True,
+    help="The logs are the complete record: also judge the periodic duties none of whose "
+    "events they hold (by default those are listed as not judged).",
+)
 lang_option = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),

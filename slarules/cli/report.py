@@ -14,6 +14,7 @@ from .common import (
     EXIT_REJECTED,
     as_of_option,
     fail,
+    judge_all_option,
     lang_option,
     load_rules,
     main,
@@ -49,6 +50,7 @@ from .common import (
     help="Write to this file instead of standard output.",
 )
 @click.option("--encoding", help="Encoding of the logs (default UTF-8).")
+@judge_all_option
 def report(
     rules: str | None,
     month: str,
@@ -59,6 +61,7 @@ def report(
     trend: int,
     output: str | None,
     encoding: str | None,
+    judge_all: bool,
 ) -> None:
     """The monthly service summary (2.3.4.3) for MONTH, built from the audit of the LOGs."""
     import re
@@ -67,6 +70,7 @@ def report(
     from ..engine import Audit, check_records
     from ..monthly import build, month_bounds
     from ..readers import LogError
+    from ..reporters.rows import record_counts
     from ..reporters.summary import SUMMARY_FORMATS
 
     contract = load_rules(rules)
@@ -84,12 +88,13 @@ def report(
             # Months before the log begins are not audited: no record is no evidence.
             covered = period_start(min(e.at for e in events), "month", contract.tz)
             first = min(max(first, covered), start)
-        audit = Audit(contract, iter(records), when, window=(first, end))
+        audit = Audit(contract, iter(records), when, window=(first, end), judge_all=judge_all)
         results = list(audit)
     except (LogError, CalendarNotCovered) as exc:
         fail(str(exc))
-    counts = {"read": audit.read, "used": audit.used, "rejected": len(audit.rejected)}
-    summary = build(contract, month, events, results, when, trend, counts)
+    summary = build(
+        contract, month, events, results, when, trend, record_counts(audit), audit.unjudged
+    )
     render = SUMMARY_FORMATS[fmt]
     if output:
         with open(output, "w", encoding="utf-8") as out:

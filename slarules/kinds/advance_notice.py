@@ -23,6 +23,11 @@ from .window import WindowContext, local_day
 TYPE = "advance_notice"
 
 
+def evidence(ob: m.AdvanceNotice) -> tuple[str, ...]:
+    """The events whose presence in the logs shows the duty is recorded there."""
+    return (ob.notice,) if ob.for_event is None else (ob.notice, ob.for_event)
+
+
 def latest_notice(wc: WindowContext, ob: m.AdvanceNotice, planned: datetime) -> datetime:
     """The end of the last day on which the notice still counts."""
     ctx = wc.ctx

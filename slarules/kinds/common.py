@@ -174,11 +174,37 @@ def _severity_for(ctx: Context, case: Case, start: datetime) -> tuple[str | None
 
 
 def outage_facts(ctx: Context, case: Case) -> tuple[dict[str, Value | None], bool]:
-    """The case's outage facts as of the audit (worked out once per case)."""
+    """(facts, an outage still open) as of the audit, worked out once per case.
+
+    Each interruption (overlapping outages are one, see :meth:`Case.intervals`) is
+    classified on its own; the facts are those of the most severe one (the longest
+    among equals). Empty facts: the log records no outage.
+    """
     found = case.memo.get("outage")
     if found is None:
-        found = case.memo["outage"] = case.outage_facts(ctx.as_of)
+        found = case.memo["outage"] = _worst_outage(ctx, case)
     return found  # type: ignore[return-value]
+
+
+def _worst_outage(ctx: Context, case: Case) -> tuple[dict[str, Value | None], bool]:
+    contract = ctx.contract
+    spec = contract.outage
+    spans = case.interval_facts(spec, ctx.as_of) if spec is not None else []
+    if not spans or spec is None:
+        return {}, False
+    duration = spec.duration_fact or ""
+    lowest = len(contract.levels)
+
+    def rank(facts: dict[str, Value | None]) -> tuple[int, timedelta]:
+        level = contract.classify(facts)
+        length = facts.get(duration)
+        return (
+            lowest if level is None else level.rank,
+            -(length if isinstance(length, timedelta) else _ZERO),
+        )
+
+    facts = min((f for f, _ in spans), key=rank)
+    return facts, any(still_open for _, still_open in spans)
 
 
 def classify(ctx: Context, case: Case, facts: dict[str, Value | None]) -> m.Level | None:

@@ -14,6 +14,11 @@ from .window import WindowContext
 TYPE = "min_duration"
 
 
+def evidence(ob: m.MinDuration) -> tuple[str, ...]:
+    """The events whose presence in the logs shows the duty is recorded there."""
+    return (ob.event,)
+
+
 def evaluate(wc: WindowContext, ob: m.MinDuration) -> list[Finding]:
     ctx = wc.ctx
     tz = ctx.contract.tz
@@ -25,7 +30,14 @@ def evaluate(wc: WindowContext, ob: m.MinDuration) -> list[Finding]:
         minimum = ob.at_least.at(event.at)
         due = event.at + minimum.as_timedelta()
         lasted = until - event.at
-        if until >= due:
+        if until > ctx.as_of and until < due:
+            # Still going on as of the audit: it may yet last long enough.
+            reason = text(
+                f"截至 {fmt(ctx.as_of, tz)} 尚未结束 (计划至 {fmt(until, tz)})",
+                f"still going on as of {fmt(ctx.as_of, tz)} (until {fmt(until, tz)})",
+            )
+            status = "pending"
+        elif until >= due:
             reason = text(
                 f"持续 {human(lasted)}, 不少于 {minimum}",
                 f"lasted {human(lasted)}, at least {minimum}",

@@ -17,16 +17,27 @@ from ..calendar import CalendarNotCovered
 from ..events import Event
 from ..results import Finding, Step
 from .common import fmt, lazy, text, verdict
-from .window import Period, WindowContext, periods
+from .window import Period, WindowContext, named_periods, periods
 
 TYPE = "periodic"
+
+
+def evidence(ob: m.Periodic) -> tuple[str, ...]:
+    """The events whose presence in the logs shows the duty is recorded there."""
+    return (ob.deliverable,)
 
 
 def evaluate(wc: WindowContext, ob: m.Periodic) -> list[Finding]:
     ctx = wc.ctx
     deliveries = wc.of(ob.deliverable)
     findings = []
-    for period in periods(wc.window, ob.period, ctx):
+    if ob.after_period_end is not None:
+        # A deliverable names its period: that period is judged even outside the window.
+        labels = {str(e.get("period")) for e in deliveries if e.get("period")}
+        chosen = named_periods(wc, ob.period, labels)
+    else:
+        chosen = list(periods(wc.window, ob.period, ctx))
+    for period in chosen:
         if ob.per == "device":
             for device in ctx.contract.devices:
                 matching = [e for e in deliveries if e.get("device") == device.id]

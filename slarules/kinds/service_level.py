@@ -16,6 +16,13 @@ from .common import fmt, text
 from .window import WindowContext, periods
 
 TYPE = "service_level"
+
+
+def evidence(ob: m.ServiceLevel) -> tuple[str, ...]:
+    """The events whose presence in the logs shows the duty is recorded there."""
+    return (ob.event,)
+
+
 SHOWN_WORST = 5
 
 

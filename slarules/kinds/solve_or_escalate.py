@@ -1,9 +1,12 @@
 """``solve_or_escalate``: solve within the budget, or escalate to level N by the due time.
 
-Met by solving in time (``done`` is the solving event; solved before the clock
-started counts too) or by an escalation to level N or higher at or before the
-due time; breached otherwise once due. ``repeat: each`` starts a clock at every
-start event (every arrival on site).
+The clock ends at whichever comes first: the solving event (solved before the
+clock started counts too) or an escalation to level N or higher. ``done`` is
+that event: met when it is at or before the due time, breached when later (the
+lateness is measured to it, not to the audit's as-of time); with neither, the
+clock runs on (pending, or breached once due). A solving event that a later one
+undoes (a reopening) never ends the clock: the case never shows it.
+``repeat: each`` starts a clock at every start event (every arrival on site).
 """
 
 from __future__ import annotations
@@ -57,7 +60,8 @@ def compile(ctx: Context, ob: m.SolveOrEscalate) -> Callable[[Case], list[Findin
         starts = case.all(start_name)
         if not each:
             starts = starts[:1]
-        solved = escalated = None
+        ended: Event | None = None
+        looked = False
         findings = []
         for start_event in starts:
             start = start_event.at
@@ -69,18 +73,14 @@ def compile(ctx: Context, ob: m.SolveOrEscalate) -> Callable[[Case], list[Findin
                 continue
             pauses = case.pauses(contract, pause_ids) if pause_ids else ()
             due = clocks.due(clock, start, duration, pauses, as_of)
-            if solved is None:
-                solved = case.first(solved_name)
-                escalated = _escalation(case, level)
-            if solved is not None and solved.at <= due:
-                reason = m.LazyText(_solved_reason, solved.at, due, tz)
-                findings.append(
-                    Finding("met", reason, start, due, solved.at, clock, duration.label)
-                )
-                continue
-            done = escalated.at if escalated is not None else None
+            if not looked:
+                ended, looked = _ended(case, solved_name, level), True
+            done = None if ended is None else ended.at
             status = verdict(due, done, as_of)
-            reason = m.LazyText(default_reason, status, what, due, done, as_of, tz)
+            if ended is not None and ended.name == solved_name:
+                reason: m.Words = m.LazyText(_solved_reason, status, ended.at, due, tz)
+            else:
+                reason = m.LazyText(default_reason, status, what, due, done, as_of, tz)
             findings.append(Finding(status, reason, start, due, done, clock, duration.label))
         return findings
 
@@ -91,6 +91,15 @@ def _escalation_to(level: int) -> m.Text:
     return text(f"升级到第{level}级", f"escalation to level {level}")
 
 
+def _ended(case: Case, solved: str, level: int) -> Event | None:
+    """What ended the clock: the solving event or the escalation, whichever came first."""
+    solution = case.first(solved)
+    escalation = _escalation(case, level)
+    if solution is None or (escalation is not None and escalation.at < solution.at):
+        return escalation
+    return solution
+
+
 def _escalation(case: Case, level: int) -> Event | None:
     """The first escalation to ``level`` or higher."""
     for event in case.all("escalated"):
@@ -99,10 +108,15 @@ def _escalation(case: Case, level: int) -> Event | None:
     return None
 
 
-def _solved_reason(at: datetime, due: datetime, tz: tzinfo) -> m.Text:
+def _solved_reason(status: str, at: datetime, due: datetime, tz: tzinfo) -> m.Text:
+    if status == "met":
+        return text(
+            f"{fmt(at, tz)} 已解决, 无需升级 (提前 {human(due - at)})",
+            f"solved at {fmt(at, tz)}, {human(due - at)} before escalation was due",
+        )
     return text(
-        f"{fmt(at, tz)} 已解决, 无需升级 (提前 {human(due - at)})",
-        f"solved at {fmt(at, tz)}, {human(due - at)} before escalation was due",
+        f"{fmt(at, tz)} 才解决, 未按时升级 (超时 {human(at - due)})",
+        f"solved at {fmt(at, tz)} without the escalation due {human(at - due)} before",
     )
 
 
@@ -138,22 +152,14 @@ def _one(ctx: Context, ob: m.SolveOrEscalate, case: Case, start_event: Event) ->
         steps.append(_solved_step(ctx, solved))
     if explain and escalation is not None:
         steps.append(_escalated_step(ctx, escalation))
-    if solved is not None and solved.at <= due:
-        at = solved.at
-        reason = m.LazyText(_solved_reason, at, due, tz)
-        return finding_for(
-            ctx,
-            start=start,
-            due=due,
-            done=at,
-            what=text("解决", "solved"),
-            clock=ob.clock,
-            budget=pick.duration,
-            steps=tuple(steps),
-            reason=reason,
-        )
-    done = escalation.at if escalation is not None else None
+    ended = _ended(case, ob.solved, ob.escalate_to)
+    done = None if ended is None else ended.at
+    status = verdict(due, done, ctx.as_of)
+    reason: m.Words | None = None
     what = _escalation_to(ob.escalate_to)
+    if ended is not None and ended.name == ob.solved:
+        reason = m.LazyText(_solved_reason, status, ended.at, due, tz)
+        what = text("解决", "solved")
     return finding_for(
         ctx,
         start=start,
@@ -163,7 +169,8 @@ def _one(ctx: Context, ob: m.SolveOrEscalate, case: Case, start_event: Event) ->
         clock=ob.clock,
         budget=pick.duration,
         steps=tuple(steps),
-        status=verdict(due, done, ctx.as_of),
+        status=status,
+        reason=reason,
     )
 
 

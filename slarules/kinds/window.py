@@ -7,11 +7,11 @@ evaluated over the audit's window, so a period with no deliverable is a breach.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..clocks import period_end, period_label, period_start
+from ..clocks import period_end, period_from_label, period_label, period_start
 from ..events import Event
 from .common import Context
 
@@ -36,19 +36,35 @@ class WindowContext:
     ctx: Context
     window: Window
     events: Mapping[str, Sequence[Event]]  # by event name, in time order
+    # True for the default window: periods that a deliverable names are judged too
+    # (a January summary submitted in February), not only the window's.
+    named: bool = False
 
     def of(self, name: str) -> Sequence[Event]:
         return self.events.get(name, ())
 
 
 def periods(window: Window, period: str, ctx: Context) -> Iterator[Period]:
-    """Every period of this kind that overlaps the window."""
+    """Every period of this kind that overlaps the window and has begun as of the audit."""
     tz = ctx.contract.tz
     at = period_start(window.start, period, tz)
-    while at < window.end:
+    while at < window.end and at <= ctx.as_of:
         end = period_end(at, period, tz)
         yield Period(period_label(at, period, tz), at, end)
         at = end
+
+
+def named_periods(wc: WindowContext, period: str, labels: Iterable[str]) -> list[Period]:
+    """The window's periods and, for the default window, those the labels name, in order."""
+    ctx = wc.ctx
+    tz = ctx.contract.tz
+    found = {p.label: p for p in periods(wc.window, period, ctx)}
+    if wc.named:
+        for label in labels:
+            at = period_from_label(label, period, tz)
+            if at is not None and label not in found and at <= ctx.as_of:
+                found[label] = Period(label, at, period_end(at, period, tz))
+    return sorted(found.values(), key=lambda p: p.start)
 
 
 def window_of(instants: Sequence[datetime], ctx: Context) -> Window:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Protocol
 
+from ..engine import AuditWarning, Unjudged
 from ..events import Rejection
 from ..model import Contract
 from ..results import Result
@@ -21,9 +22,17 @@ class Counts(Protocol):
 
     as_of: datetime
     read: int
+    after_as_of: int
+    duplicates: int
 
     @property
     def used(self) -> int: ...
+
+    @property
+    def unjudged(self) -> Sequence[Unjudged]: ...
+
+    @property
+    def warnings(self) -> Sequence[AuditWarning]: ...
 
     @property
     def rejected(self) -> list[Rejection] | tuple[Rejection, ...]: ...

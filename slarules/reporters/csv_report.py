@@ -10,7 +10,7 @@ from typing import IO
 from ..model import Contract
 from ..results import Result
 from . import Counts, Format, register_format
-from .rows import result_dict
+from .rows import result_dict, unjudged_lines
 
 COLUMNS = (
     "case",
@@ -49,7 +49,14 @@ def body(
 
 
 def tail(counts: Counts, contract: Contract, lang: str, out: IO[str]) -> None:
-    """Nothing: the counts go to standard error and the exit status."""
+    """A row for each duty not judged (status ``not_judged``); the counts go to standard
+    error and the exit status."""
+    writer = csv.writer(out, lineterminator="\n")
+    for line, u in zip(unjudged_lines(counts, contract, lang), counts.unjudged, strict=True):
+        row = {"obligation": u.obligation, "clause": u.clause, "status": "not_judged"}
+        row["title"] = u.title.pick(lang)
+        row["reason"] = line
+        writer.writerow([row.get(c, "") for c in COLUMNS])
 
 
 register_format("csv", Format(head, body, tail))

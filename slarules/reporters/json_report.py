@@ -12,7 +12,7 @@ import orjson
 from ..model import Contract
 from ..results import Result
 from . import Counts, Format, register_format
-from .rows import iso, result_dict
+from .rows import iso, record_counts, result_dict
 
 
 def head(as_of: datetime, contract: Contract, lang: str, out: IO[str]) -> None:
@@ -39,9 +39,25 @@ def tail(counts: Counts, contract: Contract, lang: str, out: IO[str]) -> None:
     """The counts follow the results."""
     out.write("\n  ],\n")
     rest = {
-        "records": {"read": counts.read, "used": counts.used, "rejected": len(counts.rejected)},
+        "records": record_counts(counts),
         "rejected": [
             {"line": r.line, "source": r.source, "reason": r.reason} for r in counts.rejected
+        ],
+        "unjudged": [
+            {
+                "obligation": u.obligation,
+                "clause": u.clause,
+                "events": list(u.events),
+                "reason": {
+                    "zh": f"日志中没有{'或'.join(u.events)}记录",
+                    "en": f"the logs hold no {' or '.join(u.events)} event",
+                },
+            }
+            for u in counts.unjudged
+        ],
+        "warnings": [
+            {"code": w.code, "event": w.event, "count": w.count, "cases": list(w.cases)}
+            for w in counts.warnings
         ],
         "summary": counts.summary(),
     }

@@ -85,13 +85,64 @@ def summary_rows(report: Counts, contract: Contract) -> list[list[Any]]:
     ]
 
 
+def record_counts(report: Counts) -> dict[str, int]:
+    """``read = used + duplicates + after_as_of + rejected``, as SPEC.md's ``records``."""
+    return {
+        "read": report.read,
+        "used": report.used,
+        "duplicates": report.duplicates,
+        "after_as_of": report.after_as_of,
+        "rejected": len(report.rejected),
+    }
+
+
 def records_line(report: Counts, lang: str) -> str:
+    n = record_counts(report)
     if lang == "zh":
+        dup = f" + 重复 {n['duplicates']}" if n["duplicates"] else ""
         return (
-            f"记录: 读取 {report.read} = 使用 {report.used} + 拒绝 {len(report.rejected)}"
-            f" (records read = used + rejected)"
+            f"记录: 读取 {n['read']} = 使用 {n['used']}{dup}"
+            f" + 晚于截至时间 {n['after_as_of']} + 拒绝 {n['rejected']}"
         )
+    dup = f" + duplicates {n['duplicates']}" if n["duplicates"] else ""
     return (
-        f"records: read {report.read} = used {report.used} + rejected {len(report.rejected)}"
-        f" (读取 = 使用 + 拒绝)"
+        f"records: read {n['read']} = used {n['used']}{dup}"
+        f" + after as-of {n['after_as_of']} + rejected {n['rejected']}"
     )
+
+
+def unjudged_lines(report: Counts, contract: Contract, lang: str) -> list[str]:
+    """One line per duty not judged, with why (the footer of tables and reports)."""
+    lines = []
+    for u in report.unjudged:
+        names = [
+            contract.events[e].title.pick(lang) if e in contract.events else e for e in u.events
+        ]
+        if lang == "zh":
+            lines.append(
+                f"未评判: {u.obligation} {u.title.zh} [{u.clause}]: 日志中没有"
+                f"{'或'.join(names)}记录, 无从证明其缺失 (--judge-all 照常评判)"
+            )
+        else:
+            lines.append(
+                f"not judged: {u.obligation} ({u.title.en}) [{u.clause}]: the logs hold no "
+                f"{' or '.join(names)} event, so its absence proves nothing (--judge-all judges it)"
+            )
+    return lines
+
+
+def warning_lines(report: Counts, contract: Contract, lang: str) -> list[str]:
+    """One line per kind of warning, with its count and the first cases."""
+    lines = []
+    for w in report.warnings:
+        title = contract.events[w.event].title.pick(lang) if w.event in contract.events else w.event
+        cases = ", ".join(w.cases)
+        if lang == "zh":
+            lines.append(
+                f"警告: {w.count} 个{title} ({w.event}) 之前没有对应的开始事件 (案件 {cases})"
+            )
+        else:
+            lines.append(
+                f"warning: {w.count} {w.event} ({title}) with no open start to end (cases {cases})"
+            )
+    return lines

@@ -41,6 +41,11 @@ LABELS = {
     "per_device": ("每台设备故障数 (故障概率)", "Faults per device (fault probability)"),
     "none": ("无", "none"),
     "records": ("记录", "Records"),
+    "unjudged": (
+        "未评判的义务 (日志中无相关记录)",
+        "Duties not judged (no event of theirs in the logs)",
+    ),
+    "events": ("应有记录", "Evidence"),
 }
 
 
@@ -141,6 +146,22 @@ def tables(s: MonthlySummary, lang: str) -> list[tuple[str, list[str], list[list
             [
                 [r.case, STATUS_TEXT[r.status].pick(lang), r.finding.reason.pick(lang)]
                 for r in s.hotline
+            ],
+        )
+    )
+    sections.append(
+        (
+            both("unjudged"),
+            [both("obligation"), both("clause"), both("events")],
+            [
+                [
+                    f"{u.obligation} {u.title.pick(lang)}",
+                    u.clause,
+                    ", ".join(
+                        c.events[e].title.pick(lang) if e in c.events else e for e in u.events
+                    ),
+                ]
+                for u in s.unjudged
             ],
         )
     )
@@ -350,6 +371,10 @@ def as_dict(s: MonthlySummary, lang: str) -> dict[str, Any]:
             for t in s.trend
         ],
         "records": s.records,
+        "unjudged": [
+            {"obligation": u.obligation, "clause": u.clause, "events": list(u.events)}
+            for u in s.unjudged
+        ],
     }
 
 

@@ -12,7 +12,15 @@ from ..model import Contract
 from ..results import STATUS_TEXT, STATUSES, Result
 from . import Counts, Format, register_format
 from .grid import pages, write_grid, write_markdown
-from .rows import hours_minutes, local, records_line, status_label, summary_rows
+from .rows import (
+    hours_minutes,
+    local,
+    records_line,
+    status_label,
+    summary_rows,
+    unjudged_lines,
+    warning_lines,
+)
 
 HEADERS = (
     "案件 Case",
@@ -75,6 +83,9 @@ def _tail(fmt: str) -> Callable[[Counts, Contract, str, IO[str]], None]:
             )
         )
         out.write("\n\n" + records_line(report, lang) + "\n")
+        notes = unjudged_lines(report, contract, lang) + warning_lines(report, contract, lang)
+        if notes:
+            out.write("\n" + "\n".join(notes) + "\n")
         if report.rejected:
             out.write("\n")
             for rejection in report.rejected:
