@@ -41,6 +41,15 @@ class AuditWarning:
 
 
 @dataclass(frozen=True)
+class CaseNote:
+    """Something in a case's log that no obligation uses as it stands (shown by explain)."""
+
+    code: str  # undone: an event a later one undid | end_without_start
+    event: Event
+    by: Event | None = None  # the event that undid it
+
+
+@dataclass(frozen=True)
 class AuditReport:
     """Everything one audit says: the results and how every record was used.
 
@@ -56,6 +65,9 @@ class AuditReport:
     duplicates: int = 0
     unjudged: tuple[Unjudged, ...] = ()
     warnings: tuple[AuditWarning, ...] = ()
+    cases: frozenset[str] = frozenset()  # the cases whose records were read
+    # With explain: per case, what the audit set aside (undone events, unpaired ends).
+    notes: Mapping[str, tuple[CaseNote, ...]] = field(default_factory=dict)
 
     @property
     def used(self) -> int:
@@ -271,6 +283,7 @@ class Audit(Tally):
             for level in ob.except_after_severity
         }
         self._pairs = contract.interval_pairs
+        self.notes: dict[str, tuple[CaseNote, ...]] = {}
         self._window_events: dict[str, list[Event]] = {}
         self._first: datetime | None = None
         self._last: datetime | None = None
@@ -280,10 +293,16 @@ class Audit(Tally):
         self.duplicates += case.duplicates
         self._extend_span(case.events[0].at, case.events[-1].at)
         names = case.names
+        notes: list[CaseNote] = []
         for begin, end in self._pairs:
             if end in names:
-                for _ in case.unpaired_ends(begin, end):
+                for event in case.unpaired_ends(begin, end):
                     self.warned.setdefault(("end_without_start", end), []).append(case_id)
+                    notes.append(CaseNote("end_without_start", event))
+        if self._engine.explain:
+            notes += [CaseNote("undone", undone, by) for undone, by in case.voided]
+            if notes:
+                self.notes[case_id] = tuple(sorted(notes, key=lambda n: n.event.at))
         results = self._engine.evaluate(case)
         counts = self.counts
         for result in results:
@@ -427,6 +446,8 @@ class Audit(Tally):
             self.duplicates,
             tuple(self.unjudged),
             self.warnings,
+            frozenset(self.cases),
+            self.notes,
         )
 
 

@@ -19,7 +19,9 @@ def test_import_writes_events_and_reconciles_rows(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     events = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert events and {"case", "event", "at"} <= set(events[0])
-    assert "read 70 = imported 69 + skipped 1 + rejected 0" in result.output
+    assert "read 81 = imported 79 + skipped 2 + rejected 0" in result.output
+    # The skip tally by reason is printed too.
+    assert "exact duplicate of an earlier row of the case" in result.output
     # The imported log audits like any other.
     audit = CliRunner().invoke(
         main, ["audit", str(out), "--as-of", "2026-12-01", "--format", "json"]

@@ -85,9 +85,13 @@ def test_servicenow_sample_imports_and_audits_with_known_verdicts(
     run = import_export(sn_mapping, [SERVICENOW], contract)
     events, rejected, read = check_records(contract, run)
     counts = run.counts
-    assert (counts.read, counts.imported, counts.skipped, counts.rejected) == (70, 69, 1, 0)
-    assert counts.reconciles and counts.cases == 15
-    assert counts.skip_reasons == {"exact duplicate of an earlier row of the case": 1}
+    assert (counts.read, counts.imported, counts.skipped, counts.rejected) == (81, 79, 2, 0)
+    assert counts.reconciles and counts.cases == 16
+    assert counts.skip_reasons == {
+        "exact duplicate of an earlier row of the case": 1,
+        "no change from 'Active'": 1,  # the -100 state is no state: the row changes nothing
+    }
+    assert counts.unnamed_statuses == {}  # every state is named (New in other_statuses)
     assert rejected == [] and read == counts.events == len(events)
     by = {(r.case, r.obligation): r for r in audit_events(contract, events, AS_OF)}
     # Critical, answered in 3 min of a 5 min budget.
@@ -437,7 +441,8 @@ def test_grouped_export_streams_and_refuses_a_case_that_comes_back(
     contract: slarules.Contract, tmp_path: Path
 ) -> None:
     header, rows = export_rows()
-    rows.sort(key=lambda r: r[0])  # grouped by ticket, as a per-ticket export is
+    # Grouped by ticket, each in its update order, as a per-ticket export is.
+    rows.sort(key=lambda r: (r[0], int(r[header.index("sys_mod_count")])))
     rows.append([rows[0][0], "Active", "30/11/2026 09:00", *rows[0][3:]])
     path = write_csv(tmp_path / "grouped.csv", header, rows)
     want = per_case(records(import_export(load_sn(contract), [SERVICENOW], contract)))

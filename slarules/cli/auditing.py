@@ -45,6 +45,7 @@ class AuditOptions:
     mapping_contract: Any = None
     import_runs: list[Any] = field(default_factory=list)
     judge_all: bool = False
+    window_only: bool = False  # only the duties over the window (explain of a period)
 
 
 def read_records(options: AuditOptions, total: int | None = None) -> Iterator[tuple[str, int, Any]]:
@@ -96,9 +97,15 @@ def start_audit(contract: m.Contract, options: AuditOptions) -> Any:
         last_of=last_of,
         explain=options.explain,
         window=options.window,
-        only=options.obligations or None,
+        only=_window_duties(contract) if options.window_only else options.obligations or None,
         judge_all=options.judge_all,
     )
+
+
+def _window_duties(contract: m.Contract) -> tuple[str, ...]:
+    from ..kinds import WINDOW_KINDS
+
+    return tuple(ob.id for ob in contract.obligations if ob.type in WINDOW_KINDS)
 
 
 def _guarded(results: Iterator[Any]) -> Iterator[Any]:
@@ -127,6 +134,8 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
         duplicates=audit.duplicates,
         unjudged=tuple(audit.unjudged),
         warnings=audit.warnings,
+        cases=frozenset(audit.cases),
+        notes=audit.notes,
     )
 
 
@@ -227,7 +236,8 @@ def audit(
         for rejection in audit.rejected:
             click.echo(f"rejected: {rejection}", err=True)
     for run in options.import_runs:
-        click.echo(f"import: {run.counts.summary()}", err=True)
+        for line in run.counts.report_lines():
+            click.echo(f"import: {line}", err=True)
     sys.exit(_exit_status(audit))
 
 
@@ -381,20 +391,49 @@ def _exit_status(report: Any) -> int:
 @as_of_option
 @lang_option
 @click.option("--encoding", help="Encoding of the log.")
+@judge_all_option
 def explain(
-    rules: str | None, log: str, case: str, as_of: str | None, lang: str, encoding: str | None
+    rules: str | None,
+    log: str,
+    case: str,
+    as_of: str | None,
+    lang: str,
+    encoding: str | None,
+    judge_all: bool,
 ) -> None:
-    """One case, step by step per obligation: clause, start, budget, pauses, due, verdict."""
+    """One case, step by step per obligation: clause, start, budget, pauses, due, verdict.
+
+    CASE is any case the audit prints: an incident or complaint id, a period
+    (2026-10, 2026-10-05), a device and period (SY-CORE-01 2026-10).
+    """
+    from dataclasses import replace
+
     from ..reporters.explain import render
 
     contract = load_rules(rules)
     when = user_time(as_of, contract, "--as-of") or datetime.now(contract.tz)
-    from dataclasses import replace
-
-    report = run_audit(contract, AuditOptions((log,), when, encoding, only_case=case, explain=True))
+    options = AuditOptions((log,), when, encoding, only_case=case, explain=True)
+    report = run_audit(contract, options)
     # Only this case's records were read; the window duties' results are not about it.
     report = replace(report, results=tuple(r for r in report.results if r.case == case))
     if not report.results:
-        fail(f"no case {case!r} in {log} (or no obligation's clock started in it)")
+        # A period, a device's period, the hotline's month: the duties over the window,
+        # which read the whole log.
+        whole = run_audit(
+            contract, replace(options, only_case=None, judge_all=judge_all, window_only=True)
+        )
+        found = tuple(r for r in whole.results if r.case == case)
+        if not found:
+            _no_case(case, log, whole)
+        report = replace(whole, results=found)
     render(report, contract, lang, sys.stdout)
     sys.exit(EXIT_BREACHED if report.breached else EXIT_OK)
+
+
+def _no_case(case: str, log: str, whole: Any) -> None:
+    import difflib
+
+    known = sorted({r.case for r in whole.results} | set(whole.cases))
+    close = difflib.get_close_matches(case, known, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    fail(f"no case {case!r} in {log}{hint} (or no obligation's clock started in it)")

@@ -57,5 +57,6 @@ def import_cmd(
         fail(str(exc))
     for rejection in run.counts.rejections:
         click.echo(f"rejected: {rejection}", err=True)
-    click.echo(run.counts.summary(), err=True)
+    for line in run.counts.report_lines():
+        click.echo(line, err=True)
     sys.exit(EXIT_REJECTED if run.counts.rejected else EXIT_OK)

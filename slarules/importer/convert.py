@@ -49,8 +49,9 @@ class CaseConverter:
         base = mapping.escalation.base_level if mapping.escalation else 0
         self.line_high = base  # the highest support line so far
         self.line_now = base  # the line of the last row that named one
-        self.seen: set[tuple[Any, ...]] = set()
+        self.seen: set[Any] = set()
         self.counted = False  # the run counts each reported case once
+        self.level: str | None = None  # the mapped severity so far
 
     def feed(self, row: Row, at: datetime) -> tuple[list[Triple], str | None]:
         """(records or one rejection, skip reason); no records and no reason never happens."""
@@ -68,6 +69,7 @@ class CaseConverter:
         out += self._rules(row, at, previous, current)
         out += self._pause_starts(row, at, current)
         out += self._escalation(row, at)
+        out += self._reclassification(row, at)
         self.status = current
         if out:
             return out, None
@@ -124,6 +126,8 @@ class CaseConverter:
                 return self._reject(row, f"{opened}: {exc}")
         out = [self._record(row, mapping.report.event, when, facts)]
         self.reported = True
+        if mapping.severity is not None:
+            self.level = facts[mapping.severity.field]
         status = mapping.status.of(row.cells)
         if mapping.report.also_map_row:
             out += self._rules(row, at, None, status)
@@ -148,7 +152,8 @@ class CaseConverter:
             self.fired.add(i)
             return True
         if rule.when == "enter":
-            return changed and rule.matches(current)
+            origin = rule.from_statuses
+            return changed and rule.matches(current) and (origin is None or previous in origin)
         if rule.when == "each":
             return rule.matches(current)
         return changed and rule.matches(previous)  # leave
@@ -178,6 +183,20 @@ class CaseConverter:
                 self.paused[i] = True
                 out.append(self._record(row, pause.start, at))
         return out
+
+    def _reclassification(self, row: Row, at: datetime) -> list[Triple]:
+        """A later row whose severity maps to another level: the fault is reclassified."""
+        spec = self.mapping.severity
+        if spec is None or not spec.reclassify or spec.column not in row.cells:
+            return []  # an empty cell keeps the level
+        try:
+            level = self._severity(row)
+        except ValueError:
+            return []  # an unknown value on a later row changes nothing (the report's stands)
+        if level == self.level:
+            return []
+        self.level = level
+        return [self._record(row, "reclassified", at, {"severity": level})]
 
     def _escalation(self, row: Row, at: datetime) -> list[Triple]:
         spec = self.mapping.escalation

@@ -32,13 +32,15 @@ def sniff_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _columns(source: str, header: list[str], wanted: tuple[str, ...]) -> dict[str, int]:
+def _columns(
+    source: str, header: list[str], wanted: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> dict[str, int]:
     index: dict[str, int] = {}
     for i, name in enumerate(header):
         if name in wanted and name in index:
             raise LogError(f"{source}: column {name!r} appears twice in the header")
         index.setdefault(name, i)
-    absent = [c for c in wanted if c not in index]
+    absent = [c for c in wanted if c not in index and c not in optional]
     if absent:
         hints = []
         for name in absent:
@@ -48,7 +50,7 @@ def _columns(source: str, header: list[str], wanted: tuple[str, ...]) -> dict[st
         raise LogError(
             f"{source}: no column {', '.join(hints)} for the mapping; the header has: {shown}"
         )
-    return {c: index[c] for c in wanted}
+    return {c: index[c] for c in wanted if c in index}
 
 
 def read_csv_rows(
@@ -65,7 +67,8 @@ def read_csv_rows(
             delimiter = spec.delimiter or sniff_delimiter(first)
             reader = csv.reader(chain([first], stream), delimiter=delimiter)
             header = [h.strip() for h in next(reader)]
-            index = _columns(source, header, wanted)
+            # A tie-break column only orders rows: an export without it is still read.
+            index = _columns(source, header, wanted, spec.tie_break)
             missing = spec.missing
             width = len(header)
             end = reader.line_num

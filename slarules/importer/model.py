@@ -25,6 +25,7 @@ class InputSpec:
     grouped_by_case: bool
     sort: bool
     drop_duplicates: bool
+    tie_break: tuple[str, ...] = ()  # columns ordering rows of one time
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class SeveritySpec:
     field: str
     values: Mapping[str, str]  # casefolded export value -> contract level id
     default: str | None  # level id for a missing value
+    reclassify: bool = False  # a later row with another level -> reclassified
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class Rule:
     statuses: frozenset[str] | None  # None: any status
     event: str
     facts: Mapping[str, Any]
+    from_statuses: frozenset[str] | None = None  # enter: only from one of these
 
     def matches(self, status: str | None) -> bool:
         if status is None:
@@ -122,10 +125,22 @@ class ExportMapping:
     rules: tuple[Rule, ...]
     pauses: tuple[PauseSpec, ...]
     escalation: EscalationSpec | None
+    other_statuses: frozenset[str] = frozenset()
+
+    @property
+    def named_statuses(self) -> frozenset[str]:
+        """Every status the mapping names: any other is listed after an import."""
+        named = set(self.other_statuses)
+        for rule in self.rules:
+            named |= rule.statuses or set()
+            named |= rule.from_statuses or set()
+        for pause in self.pauses:
+            named |= pause.statuses
+        return frozenset(named)
 
     def columns(self) -> tuple[str, ...]:
         """Every column the mapping reads, in a stable order (a CSV header must have them)."""
-        wanted = [self.case_column, self.time.column, *self.status.columns]
+        wanted = [self.case_column, self.time.column, *self.status.columns, *self.input.tie_break]
         if self.severity is not None:
             wanted.append(self.severity.column)
         if self.report.time_column is not None:

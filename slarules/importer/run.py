@@ -54,6 +54,8 @@ class ImportCounts:
     latest: datetime | None = None
     skip_reasons: Counter[str] = field(default_factory=Counter)
     rejections: list[Rejection] = field(default_factory=list)
+    # Rows in a status the mapping names nowhere (it gives them no event of their own).
+    unnamed_statuses: Counter[str] = field(default_factory=Counter)
 
     @property
     def reconciles(self) -> bool:
@@ -68,6 +70,31 @@ class ImportCounts:
     def skip_lines(self, top: int | None = None) -> list[str]:
         """``  12  no event for 'Queued'``: the skip tally, largest first."""
         return [f"{n:>8}  {reason}" for reason, n in self.skip_reasons.most_common(top)]
+
+    def unnamed_lines(self) -> list[str]:
+        """``  3  'Awaiting Problem'``: rows in statuses the mapping names nowhere."""
+        return [f"{n:>8}  {status!r}" for status, n in self.unnamed_statuses.most_common()]
+
+    def report_lines(self) -> list[str]:
+        """What an import tells its user: the counts, why rows were skipped, and the
+        statuses the mapping names nowhere (it treats them as "nothing happened")."""
+        lines = [self.summary()]
+        if self.skip_reasons:
+            lines.append("skipped rows by reason:")
+            lines += self.skip_lines()
+        if self.unnamed_statuses:
+            lines.append("rows in statuses the mapping names nowhere (no event of their own):")
+            lines += self.unnamed_lines()
+        return lines
+
+
+def _tie(value: str | None) -> tuple[int, int, str]:
+    """A tie-break cell: numbers in numeric order, then text, then empty cells."""
+    if value is None:
+        return (2, 0, "")
+    if value.isdigit():
+        return (0, int(value), "")
+    return (1, 0, value)
 
 
 def export_format(path: str, mapping: ExportMapping) -> str:
@@ -92,6 +119,7 @@ class ImportRun:
         self.contract = contract
         self.encoding = encoding
         self.counts = ImportCounts()
+        self._named = mapping.named_statuses
 
     def __iter__(self) -> Iterator[Triple]:
         self.counts = ImportCounts()  # each pass reads the files again and counts afresh
@@ -144,6 +172,9 @@ class ImportRun:
     def _feed(self, converter: CaseConverter, row: Row, at: datetime) -> list[Triple]:
         triples, reason = converter.feed(row, at)
         counts = self.counts
+        status = self.mapping.status.of(row.cells)
+        if status is not None and status not in self._named:
+            counts.unnamed_statuses[status] += 1
         if reason is not None:
             counts.skipped += 1
             counts.skip_reasons[reason] += 1
@@ -163,7 +194,12 @@ class ImportRun:
         return CaseConverter(self.mapping, self.contract, case)
 
     def _flush(self, case: str, rows: list[tuple[Row, datetime]]) -> Iterator[Triple]:
-        rows.sort(key=lambda item: item[1])  # stable: equal times keep the file's order
+        # By time, then the mapping's tie-break, then the row's content: the file's
+        # order never decides, so an export sorted newest-first gives the same events.
+        columns = self.mapping.input.tie_break
+        rows.sort(
+            key=lambda item: (item[1], *(_tie(item[0].cells.get(c)) for c in columns), item[0].key)
+        )
         converter = self._converter(case)
         for row, at in rows:
             yield from self._feed(converter, row, at)

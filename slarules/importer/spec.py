@@ -110,6 +110,11 @@ class _Checker:
             grouped_by_case=raw.get("grouped_by_case", False),
             sort=raw.get("sort", True),
             drop_duplicates=raw.get("duplicates", "drop") == "drop",
+            tie_break=tuple(
+                [raw["tie_break"]]
+                if isinstance(raw.get("tie_break"), str)
+                else raw.get("tie_break", [])
+            ),
         )
 
     def time(self, raw: dict[str, Any]) -> TimeSpec:
@@ -144,6 +149,7 @@ class _Checker:
             field=raw.get("field", "severity"),
             values=MappingProxyType(values),
             default=None if default is None else self.level(("severity", "default"), default),
+            reclassify=raw.get("reclassify", False),
         )
 
     def report(self, raw: dict[str, Any], severity: SeveritySpec | None) -> ReportSpec:
@@ -180,7 +186,10 @@ class _Checker:
             facts = dict(item.get("facts", {}))
             self.probe(path, event, facts, f"event {event!r}")
             statuses = self.statuses(item["status"]) if "status" in item else None
-            out.append(Rule(item["when"], statuses, event, MappingProxyType(facts)))
+            origin = self.statuses(item["from"]) if "from" in item else None
+            if origin is not None and item["when"] != "enter":
+                self.error((*path, "from"), "from: applies to when: enter only")
+            out.append(Rule(item["when"], statuses, event, MappingProxyType(facts), origin))
         return tuple(out)
 
     def pauses(self, raw: list[dict[str, Any]]) -> tuple[PauseSpec, ...]:
@@ -264,7 +273,14 @@ def build_mapping(doc: Document, contract: m.Contract) -> ExportMapping:
         rules=c.rules(data.get("events", [])),
         pauses=c.pauses(data.get("pauses", [])),
         escalation=c.escalation(data["escalation"]) if "escalation" in data else None,
+        other_statuses=c.statuses(data["other_statuses"])
+        if "other_statuses" in data
+        else frozenset(),
     )
+    if severity is not None and severity.reclassify:
+        c.probe(
+            ("severity", "reclassify"), "reclassified", {"severity": "critical"}, "reclassified"
+        )
     if c.errors:
         raise RulesInvalid(sorted(c.errors, key=lambda e: (e.location.line, e.location.column)))
     return mapping

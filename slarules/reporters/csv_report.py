@@ -9,6 +9,7 @@ from typing import IO
 
 from ..model import Contract
 from ..results import Result
+from ..zones import LocalTimes
 from . import Counts, Format, register_format
 from .rows import result_dict, unjudged_lines
 
@@ -39,8 +40,9 @@ def body(
 ) -> bool:
     writer = csv.writer(out, lineterminator="\n")
     wrote = False
+    local = LocalTimes(contract.tz)
     for result in results:
-        row = result_dict(result)
+        row = result_dict(result, local)
         row["title"] = row["title"][lang]
         row["reason"] = row["reason"][lang]
         writer.writerow(["" if row.get(c) is None else row.get(c) for c in COLUMNS])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from ..edges import words
-from ..engine import AuditReport
+from ..engine import AuditReport, CaseNote
 from ..model import Contract
 from .rows import local, status_label
 
@@ -15,6 +15,9 @@ def render(report: AuditReport, contract: Contract, lang: str, out: IO[str]) -> 
     out.write(
         f"{'案件' if lang == 'zh' else 'case'} {', '.join(cases)} — as of 截至 {local(report.as_of, contract)}\n"
     )
+    for case in cases:
+        for note in report.notes.get(case, ()):
+            out.write(_note(note, contract, lang) + "\n")
     for r in report.results:
         f = r.finding
         occurrence = f" #{r.occurrence}" if r.occurrence > 1 else ""
@@ -28,3 +31,19 @@ def render(report: AuditReport, contract: Contract, lang: str, out: IO[str]) -> 
         if margin is not None and r.status in ("met", "breached", "pending"):
             label = "余量" if lang == "zh" else "margin"
             out.write(f"    {label}: {words(margin, lang)}\n")
+
+
+def _note(note: CaseNote, contract: Contract, lang: str) -> str:
+    e = note.event
+    title = contract.events[e.name].title.pick(lang)
+    if note.code == "undone" and note.by is not None:
+        if lang == "zh":
+            return f"注意: {local(e.at, contract)} 的{title} ({e.name}) 已被 {local(note.by.at, contract)} 的{contract.events[note.by.name].zh}撤销, 不计入"
+        return f"note: {e.name} ({title}) at {local(e.at, contract)} was undone by {note.by.name} at {local(note.by.at, contract)}: not counted"
+    if lang == "zh":
+        return (
+            f"注意: {local(e.at, contract)} 的{title} ({e.name}) 之前没有未结束的开始事件, 不计入"
+        )
+    return (
+        f"note: {e.name} ({title}) at {local(e.at, contract)} ends nothing: no open start before it"
+    )

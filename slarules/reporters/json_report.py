@@ -11,6 +11,7 @@ import orjson
 
 from ..model import Contract
 from ..results import Result
+from ..zones import LocalTimes
 from . import Counts, Format, register_format
 from .rows import iso, record_counts, result_dict
 
@@ -28,9 +29,10 @@ def body(
     """One result a line; orjson writes the times itself (ISO 8601 with offset, to the
     second), several times faster than json."""
     dumps, option, wrote = orjson.dumps, orjson.OPT_OMIT_MICROSECONDS, False
+    local = LocalTimes(contract.tz)
     for result in results:
         out.write("\n    " if first and not wrote else ",\n    ")
-        out.write(dumps(result_dict(result, times_as_text=False), option=option).decode())
+        out.write(dumps(result_dict(result, local, times_as_text=False), option=option).decode())
         wrote = True
     return wrote
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..kinds.common import fmt
 from ..model import Contract
 from ..results import STATUS_TEXT, STATUSES, Result
+from ..zones import LocalTimes
 
 if TYPE_CHECKING:
     from . import Counts
@@ -37,16 +38,20 @@ def hours_minutes(delta: timedelta | None) -> str:
     return f"{sign}{hours}h{mins:02d}m" if hours else f"{sign}{mins}m"
 
 
-def result_dict(result: Result, times_as_text: bool = True) -> dict[str, Any]:
+def result_dict(
+    result: Result, local: LocalTimes | None = None, times_as_text: bool = True
+) -> dict[str, Any]:
     """SPEC.md's result object, with a few more fields after the fixed ones.
 
-    Times are ISO 8601 text, or the datetimes themselves for a serializer that
-    writes them so (orjson does, faster).
+    Times are in the contract's zone (``local``), as ISO 8601 text, or the
+    datetimes themselves for a serializer that writes them so (orjson does, faster).
     """
     f = result.finding
     late = result.late_by
     margin = result.margin
     start, due, done = f.start, f.due, f.done
+    if local is not None:
+        start, due, done = (None if t is None else local(t) for t in (start, due, done))
     if times_as_text:
         start, due, done = iso(start), iso(due), iso(done)  # type: ignore[assignment]
     out: dict[str, Any] = {

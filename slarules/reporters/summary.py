@@ -5,10 +5,12 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import IO, Any
 
 from ..monthly import MonthlySummary
 from ..results import STATUS_TEXT, STATUSES
+from ..zones import LocalTimes
 from .rows import hours_minutes, local
 
 LABELS = {
@@ -329,6 +331,11 @@ def html_page(s: MonthlySummary, lang: str, out: IO[str]) -> None:
 
 
 def as_dict(s: MonthlySummary, lang: str) -> dict[str, Any]:
+    zoned = LocalTimes(s.contract.tz)
+
+    def iso(at: datetime | None) -> str | None:
+        return None if at is None else zoned(at).isoformat()
+
     return {
         "month": s.month,
         "as_of": s.as_of.isoformat(timespec="seconds"),
@@ -343,17 +350,17 @@ def as_dict(s: MonthlySummary, lang: str) -> dict[str, Any]:
                 "case": r.case,
                 "obligation": r.obligation,
                 "clause": r.clause,
-                "due": r.finding.due.isoformat() if r.finding.due else None,
+                "due": iso(r.finding.due),
                 "late_by_seconds": int(r.late_by.total_seconds()) if r.late_by else None,
                 "reason": r.finding.reason.pick(lang),
             }
             for r in s.breaches
         ],
         "escalations": [
-            {"case": e.case, "level": e.get("level"), "at": e.at.isoformat()} for e in s.escalations
+            {"case": e.case, "level": e.get("level"), "at": iso(e.at)} for e in s.escalations
         ],
         "spares": [
-            {"case": e.case, "needed": e.at.isoformat(), "arrived": a.at.isoformat() if a else None}
+            {"case": e.case, "needed": iso(e.at), "arrived": iso(a.at) if a else None}
             for e, a in s.spares
         ],
         "inspections": {k: sum(1 for r in s.inspections if r.status == k) for k in STATUSES},
