@@ -24,9 +24,11 @@ from .common import (
     lang_option,
     load_rules,
     main,
+    output_option,
     rules_option,
     user_time,
 )
+from .output import document
 
 PARALLEL_FROM_MIB = 32  # --jobs auto: a log this large is worth cutting
 
@@ -105,7 +107,6 @@ def _guarded(results: Iterator[Any]) -> Iterator[Any]:
     try:
         yield from results
     except (LogError, CalendarNotCovered) as exc:
-        sys.stdout.flush()
         fail(str(exc))
 
 
@@ -161,6 +162,7 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
     help="Processes for one JSON Lines log: a number, or auto (every CPU for a log of "
     f"{PARALLEL_FROM_MIB} MiB or more, else 1).",
 )
+@output_option
 def audit(
     rules: str | None,
     logs: tuple[str, ...],
@@ -174,11 +176,13 @@ def audit(
     obligations: tuple[str, ...],
     mapping_path: str | None,
     jobs: str,
+    output: str | None,
 ) -> None:
     """Check every case in the LOGs (JSON Lines or CSV; - for stdin) against the contract.
 
     Periodic duties (monthly summary, inspections, hotline service level, ...) are
     judged for every period of the window: --from/--to, or the months the logs cover.
+    The output appears once the audit is complete (nothing of a run that stops).
     """
     from ..reporters import get
 
@@ -199,15 +203,17 @@ def audit(
         mapping=mapping,
         mapping_contract=contract,
     )
-    audit: Any = _audit_in_parts(
-        contract, options, _jobs(jobs, options), fmt, lang, only_breaches, mapping_path
-    )
-    if audit is None:
-        audit = start_audit(contract, options)
-        results = _guarded(iter(audit))
-        if only_breaches:
-            results = (r for r in results if r.status == "breached")
-        get(fmt)(audit, results, contract, lang, sys.stdout)
+    how_many = _jobs(jobs, options)
+    with document(output) as out:
+        audit: Any = _audit_in_parts(
+            contract, options, how_many, fmt, lang, only_breaches, mapping_path, out
+        )
+        if audit is None:
+            audit = start_audit(contract, options)
+            results = _guarded(iter(audit))
+            if only_breaches:
+                results = (r for r in results if r.status == "breached")
+            get(fmt)(audit, results, contract, lang, out)
     if fmt in ("json", "csv") and audit.rejected:
         for rejection in audit.rejected:
             click.echo(f"rejected: {rejection}", err=True)
@@ -246,6 +252,7 @@ def _audit_in_parts(
     lang: str,
     only_breaches: bool,
     mapping_path: str | None,
+    out: Any,
 ) -> Any:
     """The audit done in several processes and written out, or None to do it in one."""
     from pathlib import Path
@@ -274,7 +281,7 @@ def _audit_in_parts(
     if why:
         click.echo(f"note: audited in one process ({why})", err=True)
         return None
-    output = Output(sys.stdout, FORMATS[fmt], lang, only_breaches)
+    output = Output(out, FORMATS[fmt], lang, only_breaches)
     try:
         joined = audit_in_parts(
             contract,
@@ -286,7 +293,6 @@ def _audit_in_parts(
             only=options.obligations or None,
         )
     except (LogError, CalendarNotCovered) as exc:
-        sys.stdout.flush()
         fail(str(exc))
     if joined is None:
         click.echo(
@@ -375,10 +381,13 @@ def explain(
     when = user_time(as_of, contract, "--as-of") or datetime.now(contract.tz)
     from dataclasses import replace
 
-    report = run_audit(contract, AuditOptions((log,), when, encoding, only_case=case, explain=True))
-    # Only this case's records were read; the window duties' results are not about it.
-    report = replace(report, results=tuple(r for r in report.results if r.case == case))
-    if not report.results:
-        fail(f"no case {case!r} in {log} (or no obligation's clock started in it)")
-    render(report, contract, lang, sys.stdout)
+    with document() as out:
+        report = run_audit(
+            contract, AuditOptions((log,), when, encoding, only_case=case, explain=True)
+        )
+        # Only this case's records were read; the window duties' results are not about it.
+        report = replace(report, results=tuple(r for r in report.results if r.case == case))
+        if not report.results:
+            fail(f"no case {case!r} in {log} (or no obligation's clock started in it)")
+        render(report, contract, lang, out)
     sys.exit(EXIT_BREACHED if report.breached else EXIT_OK)
