@@ -184,6 +184,8 @@ def audit(
     judged for every period of the window: --from/--to, or the months the logs cover.
     The output appears once the audit is complete (nothing of a run that stops).
     """
+    from click.core import ParameterSource
+
     from ..reporters import get
 
     contract = load_rules(rules)
@@ -193,6 +195,8 @@ def audit(
         _bound(window_from, contract, "--from", end=False),
         _bound(window_to, contract, "--to", end=True),
     )
+    if window[0] is not None and window[1] is not None and window[0] >= window[1]:
+        fail(f"--from {window_from} is not before --to {window_to}: the window would be empty")
     mapping = export_mapping(mapping_path, contract) if mapping_path else None
     options = AuditOptions(
         logs,
@@ -203,10 +207,14 @@ def audit(
         mapping=mapping,
         mapping_contract=contract,
     )
+    explicit = click.get_current_context().get_parameter_source("jobs") not in (
+        ParameterSource.DEFAULT,
+        None,
+    )
     how_many = _jobs(jobs, options)
     with document(output) as out:
         audit: Any = _audit_in_parts(
-            contract, options, how_many, fmt, lang, only_breaches, mapping_path, out
+            contract, options, how_many, fmt, lang, only_breaches, mapping_path, out, explicit
         )
         if audit is None:
             audit = start_audit(contract, options)
@@ -253,8 +261,12 @@ def _audit_in_parts(
     only_breaches: bool,
     mapping_path: str | None,
     out: Any,
+    explicit: bool,
 ) -> Any:
-    """The audit done in several processes and written out, or None to do it in one."""
+    """The audit done in several processes and written out, or None to do it in one.
+
+    Falling back to one process is noted only when the user asked for ``--jobs``.
+    """
     from pathlib import Path
 
     from ..calendar import CalendarNotCovered
@@ -279,7 +291,8 @@ def _audit_in_parts(
     elif not Path(logs[0]).is_file():
         return None  # the one-process reader says what is wrong with it
     if why:
-        click.echo(f"note: audited in one process ({why})", err=True)
+        if explicit:
+            click.echo(f"note: audited in one process ({why})", err=True)
         return None
     output = Output(out, FORMATS[fmt], lang, only_breaches)
     try:
@@ -294,7 +307,7 @@ def _audit_in_parts(
         )
     except (LogError, CalendarNotCovered) as exc:
         fail(str(exc))
-    if joined is None:
+    if joined is None and explicit:
         click.echo(
             "note: audited in one process (the log's cases are not grouped, it is too small "
             "to cut, or a worker process died)",
