@@ -15,14 +15,19 @@ a worker dies, the parts are thrown away and :func:`audit_in_parts` returns
 None: the caller audits in one process.
 
 Processes are forked (they share the loaded contract); where the platform
-cannot fork, there is no parallel audit.
+cannot fork, there is no parallel audit. A worker dies quietly on Ctrl-C or
+SIGTERM (the signals' default action, no traceback); this process, on its way
+out by whatever exception, kills the workers that are left and removes the
+parts' files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -168,6 +173,9 @@ def audit_in_parts(
     # them here first, or what is buffered would come out twice.
     sys.stdout.flush()
     sys.stderr.flush()
+    if output is not None:
+        output.out.flush()
+    folder = tempfile.mkdtemp(prefix="slarules-parts-")
     todo = context.SimpleQueue()  # part numbers, then one None for each worker
     for k in range(len(parts)):
         todo.put(k)
@@ -175,18 +183,21 @@ def audit_in_parts(
     for _ in range(count):
         todo.put(None)
     workers = []
-    for _ in range(count):
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_audit_parts,
-            args=(contract, path, parts, todo, as_of, output, only, send),
-            daemon=True,
-        )
-        process.start()
-        send.close()
-        workers.append((process, receive))
     reports: dict[int, PartReport] = {}
     try:
+        for _ in range(count):
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_audit_parts,
+                args=(contract, path, parts, todo, as_of, output, only, send, folder),
+                daemon=True,
+            )
+            # Held while forking: a Ctrl-C in between would reach the worker while it
+            # still has this process's handlers (and would print a traceback).
+            with _signals_held():
+                process.start()
+                workers.append((process, receive))
+            send.close()
         listening = [receive for _, receive in workers]
         while listening:  # from whichever worker has a part done: none waits on another
             for ready in wait(listening):
@@ -214,9 +225,22 @@ def audit_in_parts(
         for process, _ in workers:
             if process.is_alive():
                 process.kill()
-        for report in reports.values():
-            if report.body is not None and os.path.exists(report.body):
-                os.unlink(report.body)
+        for process, _ in workers:
+            process.join()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back for the duration (delivered when released)."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _audit_parts(
@@ -228,10 +252,14 @@ def _audit_parts(
     output: Output | None,
     only: tuple[str, ...] | None,
     send: Connection,
+    folder: str,
 ) -> None:
     """A worker: audit the parts it is given until there are none, sending each report."""
+    for number in _STOPS:  # the default: die at once, quietly; the main process speaks
+        signal.signal(number, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     while (k := todo.get()) is not None:
-        report = _audit_part(contract, path, parts[k], k, as_of, output, only)
+        report = _audit_part(contract, path, parts[k], k, as_of, output, only, folder)
         try:
             send.send((k, report))
         except Exception as exc:  # an error that does not pickle: its words do
@@ -249,6 +277,7 @@ def _audit_part(
     as_of: datetime,
     output: Output | None,
     only: tuple[str, ...] | None,
+    folder: str,
 ) -> PartReport:
     report = PartReport()
     try:
@@ -260,7 +289,7 @@ def _audit_part(
             for _ in audit:
                 pass
         else:
-            report.body, report.wrote = _write_body(audit, contract, output, first=k == 0)
+            report.body, report.wrote = _write_body(audit, contract, output, folder, first=k == 0)
         events, report.first, report.last = audit.window_inputs()
         report.window_events = {
             name: [e._replace(facts=dict(e.facts), seq=e.seq + k * _SEQ_SPAN) for e in found]
@@ -283,12 +312,12 @@ def _lines(path: str, part: Part) -> Iterator[bytes]:
 
 
 def _write_body(
-    audit: Audit, contract: m.Contract, output: Output, first: bool
+    audit: Audit, contract: m.Contract, output: Output, folder: str, first: bool
 ) -> tuple[str, bool]:
     results: Iterator[Result] = iter(audit)
     if output.only_breaches:
         results = (r for r in results if r.status == "breached")
-    handle, name = tempfile.mkstemp(prefix="slarules-part-", suffix=".txt")
+    handle, name = tempfile.mkstemp(prefix="part-", suffix=".txt", dir=folder)
     with open(handle, "w", encoding="utf-8", newline="") as out:
         wrote = output.fmt.body(results, contract, output.lang, out, first)
     return name, wrote

@@ -25,9 +25,11 @@ from .common import (
     lang_option,
     load_rules,
     main,
+    output_option,
     rules_option,
     user_time,
 )
+from .output import document
 
 PARALLEL_FROM_MIB = 32  # --jobs auto: a log this large is worth cutting
 
@@ -115,7 +117,6 @@ def _guarded(results: Iterator[Any]) -> Iterator[Any]:
     try:
         yield from results
     except (LogError, CalendarNotCovered) as exc:
-        sys.stdout.flush()
         fail(str(exc))
 
 
@@ -183,6 +184,7 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
     f"{PARALLEL_FROM_MIB} MiB or more, else 1).",
 )
 @judge_all_option
+@output_option
 def audit(
     rules: str | None,
     logs: tuple[str, ...],
@@ -197,12 +199,16 @@ def audit(
     mapping_path: str | None,
     jobs: str,
     judge_all: bool,
+    output: str | None,
 ) -> None:
     """Check every case in the LOGs (JSON Lines or CSV; - for stdin) against the contract.
 
     Periodic duties (monthly summary, inspections, hotline service level, ...) are
     judged for every period of the window: --from/--to, or the months the logs cover.
+    The output appears once the audit is complete (nothing of a run that stops).
     """
+    from click.core import ParameterSource
+
     from ..reporters import get
 
     contract = load_rules(rules)
@@ -212,6 +218,8 @@ def audit(
         _bound(window_from, contract, "--from", end=False),
         _bound(window_to, contract, "--to", end=True),
     )
+    if window[0] is not None and window[1] is not None and window[0] >= window[1]:
+        fail(f"--from {window_from} is not before --to {window_to}: the window would be empty")
     mapping = export_mapping(mapping_path, contract) if mapping_path else None
     options = AuditOptions(
         logs,
@@ -223,15 +231,21 @@ def audit(
         mapping_contract=contract,
         judge_all=judge_all,
     )
-    audit: Any = _audit_in_parts(
-        contract, options, _jobs(jobs, options), fmt, lang, only_breaches, mapping_path
+    explicit = click.get_current_context().get_parameter_source("jobs") not in (
+        ParameterSource.DEFAULT,
+        None,
     )
-    if audit is None:
-        audit = start_audit(contract, options)
-        results = _guarded(iter(audit))
-        if only_breaches:
-            results = (r for r in results if r.status == "breached")
-        get(fmt)(audit, results, contract, lang, sys.stdout)
+    how_many = _jobs(jobs, options)
+    with document(output) as out:
+        audit: Any = _audit_in_parts(
+            contract, options, how_many, fmt, lang, only_breaches, mapping_path, out, explicit
+        )
+        if audit is None:
+            audit = start_audit(contract, options)
+            results = _guarded(iter(audit))
+            if only_breaches:
+                results = (r for r in results if r.status == "breached")
+            get(fmt)(audit, results, contract, lang, out)
     if fmt in ("json", "csv") and audit.rejected:
         for rejection in audit.rejected:
             click.echo(f"rejected: {rejection}", err=True)
@@ -271,8 +285,13 @@ def _audit_in_parts(
     lang: str,
     only_breaches: bool,
     mapping_path: str | None,
+    out: Any,
+    explicit: bool,
 ) -> Any:
-    """The audit done in several processes and written out, or None to do it in one."""
+    """The audit done in several processes and written out, or None to do it in one.
+
+    Falling back to one process is noted only when the user asked for ``--jobs``.
+    """
     from pathlib import Path
 
     from ..calendar import CalendarNotCovered
@@ -297,9 +316,10 @@ def _audit_in_parts(
     elif not Path(logs[0]).is_file():
         return None  # the one-process reader says what is wrong with it
     if why:
-        click.echo(f"note: audited in one process ({why})", err=True)
+        if explicit:
+            click.echo(f"note: audited in one process ({why})", err=True)
         return None
-    output = Output(sys.stdout, FORMATS[fmt], lang, only_breaches)
+    output = Output(out, FORMATS[fmt], lang, only_breaches)
     try:
         joined = audit_in_parts(
             contract,
@@ -312,9 +332,8 @@ def _audit_in_parts(
             judge_all=options.judge_all,
         )
     except (LogError, CalendarNotCovered) as exc:
-        sys.stdout.flush()
         fail(str(exc))
-    if joined is None:
+    if joined is None and explicit:
         click.echo(
             "note: audited in one process (the log's cases are not grouped, it is too small "
             "to cut, or a worker process died)",
@@ -413,20 +432,21 @@ def explain(
     contract = load_rules(rules)
     when = user_time(as_of, contract, "--as-of") or datetime.now(contract.tz)
     options = AuditOptions((log,), when, encoding, only_case=case, explain=True)
-    report = run_audit(contract, options)
-    # Only this case's records were read; the window duties' results are not about it.
-    report = replace(report, results=tuple(r for r in report.results if r.case == case))
-    if not report.results:
-        # A period, a device's period, the hotline's month: the duties over the window,
-        # which read the whole log.
-        whole = run_audit(
-            contract, replace(options, only_case=None, judge_all=judge_all, window_only=True)
-        )
-        found = tuple(r for r in whole.results if r.case == case)
-        if not found:
-            _no_case(case, log, whole)
-        report = replace(whole, results=found)
-    render(report, contract, lang, sys.stdout)
+    with document() as out:
+        report = run_audit(contract, options)
+        # Only this case's records were read; the window duties' results are not about it.
+        report = replace(report, results=tuple(r for r in report.results if r.case == case))
+        if not report.results:
+            # A period, a device's period, the hotline's month: the duties over the window,
+            # which read the whole log.
+            whole = run_audit(
+                contract, replace(options, only_case=None, judge_all=judge_all, window_only=True)
+            )
+            found = tuple(r for r in whole.results if r.case == case)
+            if not found:
+                _no_case(case, log, whole)
+            report = replace(whole, results=found)
+        render(report, contract, lang, out)
     sys.exit(EXIT_BREACHED if report.breached else EXIT_OK)
 
 

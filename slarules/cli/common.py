@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from datetime import datetime
-from typing import NoReturn
+from types import FrameType
+from typing import Any, NoReturn
 
 import click
 
 from .. import model as m
 from ..errors import RulesInvalid
+from . import output
 
 EXIT_OK, EXIT_BREACHED, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+# 128 + the signal's number, as shells report a process the signal ended.
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143
 
 
 def fail(message: str) -> NoReturn:
@@ -42,6 +48,12 @@ def user_time(text: str | None, contract: m.Contract, what: str) -> datetime | N
         fail(f"{what}: {exc}")
 
 
+output_option = click.option(
+    "-o",
+    "--output",
+    help="Write to this file instead of standard output (only once complete: a run that "
+    "stops leaves it as it was).",
+)
 rules_option = click.option(
     "--rules",
     "rules",
@@ -68,7 +80,81 @@ lang_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Terminated(BaseException):
+    """SIGTERM, raised in the main process so that the way out removes temporary files."""
+
+
+def _terminated(signum: int, frame: FrameType | None) -> NoReturn:
+    raise Terminated
+
+
+class Group(click.Group):
+    """The command group; a command's way out is an exit status and one line, never a traceback.
+
+    Ctrl-C exits 130 and SIGTERM 143, with a line that says whether the output is
+    incomplete; a reader that went away (``| head``) ends the run quietly, 141; an
+    output that cannot be written exits 2. Click's own handling would exit 1 (the
+    status for "breached") on both Ctrl-C and a broken pipe.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            return super().main(*args, **kwargs)  # only the main thread can set handlers
+        previous = signal.getsignal(signal.SIGINT), signal.signal(signal.SIGTERM, _terminated)
+        try:
+            return super().main(*args, **kwargs)
+        finally:  # as they were (for a caller that goes on: a test, say)
+            for number, handler in zip((signal.SIGINT, signal.SIGTERM), previous, strict=True):
+                if handler is not None:
+                    signal.signal(number, handler)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        output.reset()
+        try:
+            try:
+                result = super().invoke(ctx)
+            except SystemExit:
+                _flush_stdout()
+                raise
+            _flush_stdout()
+            return result
+        except KeyboardInterrupt:
+            _stop("interrupted", EXIT_INTERRUPTED)
+        except Terminated:
+            _stop("terminated", EXIT_TERMINATED)
+        except BrokenPipeError:
+            output.silence_stdout()  # the reader is gone: nothing more to say to it
+            sys.exit(EXIT_BROKEN_PIPE)
+        except output.OutputFailed as exc:
+            output.silence_stdout()
+            fail(str(exc))
+        except OSError as exc:  # a write to standard output, say, by click.echo
+            output.silence_stdout()
+            fail(f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror or str(exc))
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise output.OutputFailed(f"standard output: {exc.strerror or exc}") from exc
+
+
+def _stop(what: str, status: int) -> NoReturn:
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGINT, signal.SIGTERM):  # a second one does not cut this short
+            signal.signal(number, signal.SIG_IGN)
+    outcome = {output.HELD: "; no output written", output.COPYING: "; output incomplete"}
+    output.silence_stdout()
+    if sys.stderr.isatty():
+        click.echo(err=True)  # past the ^C and the progress line
+    click.echo(f"slarules: {what}{outcome.get(output.state(), '')}", err=True)
+    sys.exit(status)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="slarules")
 def main() -> None:
     """slarules: a service-level contract as data; deadlines and audits, clause by clause."""

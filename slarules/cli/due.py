@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +17,11 @@ from .common import (
     rules_option,
     user_time,
 )
+from .output import document
+
+if TYPE_CHECKING:
+    from .. import model as m
+    from ..engine import Deadline
 
 
 @main.command()
@@ -45,10 +52,7 @@ def due(
     obligations: tuple[str, ...],
 ) -> None:
     """Every deadline that a case started at START runs under."""
-    from tabulate import tabulate
-
     from ..engine import due_for
-    from ..reporters.rows import iso, local
 
     contract = load_rules(rules)
     at = user_time(start, contract, "--start")
@@ -85,33 +89,43 @@ def due(
         ]
     except CalendarNotCovered as exc:
         fail(str(exc))
+    with document() as out:
+        if fmt == "json":
+            out.write(_as_json(at, deadlines, lang) + "\n")
+        else:
+            out.write(_as_table(at, deadlines, contract, lang) + "\n")
+
+
+def _as_json(at: datetime, deadlines: list[Deadline], lang: str) -> str:
+    from ..reporters.rows import iso
+
+    return json.dumps(
+        {
+            "start": iso(at),
+            "deadlines": [
+                {
+                    "obligation": d.obligation,
+                    "clause": d.clause,
+                    "due": iso(d.due),
+                    "clock": d.clock,
+                    "budget": d.budget or None,
+                    "budget_source": d.source.pick(lang) or None,
+                    "not_applicable": d.not_applicable.pick(lang) if d.not_applicable else None,
+                }
+                for d in deadlines
+            ],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def _as_table(at: datetime, deadlines: list[Deadline], contract: m.Contract, lang: str) -> str:
+    from tabulate import tabulate
+
+    from ..reporters.rows import local
     from ..timing import CLOCK_TEXT
 
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "start": iso(at),
-                    "deadlines": [
-                        {
-                            "obligation": d.obligation,
-                            "clause": d.clause,
-                            "due": iso(d.due),
-                            "clock": d.clock,
-                            "budget": d.budget or None,
-                            "budget_source": d.source.pick(lang) or None,
-                            "not_applicable": d.not_applicable.pick(lang)
-                            if d.not_applicable
-                            else None,
-                        }
-                        for d in deadlines
-                    ],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
     rows = []
     for d in deadlines:
         basis = d.not_applicable.pick(lang) if d.not_applicable else d.source.pick(lang)
@@ -125,7 +139,6 @@ def due(
                 basis,
             ]
         )
-    click.echo(f"start 起点: {local(at, contract)} ({contract.tz.key})\n")
     headers = [
         "义务 Obligation",
         "条款 Clause",
@@ -134,6 +147,7 @@ def due(
         "时限 Budget",
         "依据 Basis",
     ]
-    click.echo(
-        tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=[34, 12, 18, 22, 30, 36])
+    table = tabulate(
+        rows, headers=headers, tablefmt="simple", maxcolwidths=[34, 12, 18, 22, 30, 36]
     )
+    return f"start 起点: {local(at, contract)} ({contract.tz.key})\n\n{table}"

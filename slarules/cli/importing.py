@@ -15,6 +15,7 @@ from .common import (
     main,
     rules_option,
 )
+from .output import document
 
 
 @main.command("import")
@@ -29,8 +30,8 @@ from .common import (
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the events (JSON Lines) here instead of standard output.",
+    help="Write the events (JSON Lines) here instead of standard output (only once "
+    "complete: an import that fails leaves it as it was).",
 )
 @click.option("--encoding", help="Encoding of CSV exports (overrides the mapping's).")
 def import_cmd(
@@ -47,14 +48,11 @@ def import_cmd(
     contract = load_rules(rules)
     mapping = export_mapping(mapping_path, contract)
     run = import_export(mapping, list(exports), contract, encoding)
-    try:
-        if output:
-            with open(output, "w", encoding="utf-8") as out:
-                write_jsonl(run, out)
-        else:
-            write_jsonl(run, sys.stdout)
-    except LogError as exc:
-        fail(str(exc))
+    with document(output) as out:
+        try:
+            write_jsonl(run, out)
+        except LogError as exc:
+            fail(str(exc))
     for rejection in run.counts.rejections:
         click.echo(f"rejected: {rejection}", err=True)
     for line in run.counts.report_lines():

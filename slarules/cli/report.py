@@ -21,6 +21,7 @@ from .common import (
     rules_option,
     user_time,
 )
+from .output import document
 
 
 @main.command()
@@ -46,8 +47,8 @@ from .common import (
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write to this file instead of standard output.",
+    help="Write to this file instead of standard output (only once complete: a run that "
+    "stops leaves it as it was).",
 )
 @click.option("--encoding", help="Encoding of the logs (default UTF-8).")
 @judge_all_option
@@ -81,26 +82,22 @@ def report(
     first = start
     for _ in range(trend - 1):
         first = period_start(first - DAY, "month", contract.tz)
-    try:
-        records = list(read_records(AuditOptions(logs, when, encoding)))
-        events, _, _ = check_records(contract, records)
-        if events:
-            # Months before the log begins are not audited: no record is no evidence.
-            covered = period_start(min(e.at for e in events), "month", contract.tz)
-            first = min(max(first, covered), start)
-        audit = Audit(contract, iter(records), when, window=(first, end), judge_all=judge_all)
-        results = list(audit)
-    except (LogError, CalendarNotCovered) as exc:
-        fail(str(exc))
-    summary = build(
-        contract, month, events, results, when, trend, record_counts(audit), audit.unjudged
-    )
-    render = SUMMARY_FORMATS[fmt]
-    if output:
-        with open(output, "w", encoding="utf-8") as out:
-            render(summary, lang, out)
-    else:
-        render(summary, lang, sys.stdout)
+    with document(output) as out:  # checked before the work: -o into a missing folder, say
+        try:
+            records = list(read_records(AuditOptions(logs, when, encoding)))
+            events, _, _ = check_records(contract, records)
+            if events:
+                # Months before the log begins are not audited: no record is no evidence.
+                covered = period_start(min(e.at for e in events), "month", contract.tz)
+                first = min(max(first, covered), start)
+            audit = Audit(contract, iter(records), when, window=(first, end), judge_all=judge_all)
+            results = list(audit)
+        except (LogError, CalendarNotCovered) as exc:
+            fail(str(exc))
+        summary = build(
+            contract, month, events, results, when, trend, record_counts(audit), audit.unjudged
+        )
+        SUMMARY_FORMATS[fmt](summary, lang, out)
     for rejection in audit.rejected:
         click.echo(f"rejected: {rejection}", err=True)
     sys.exit(EXIT_REJECTED if audit.rejected else EXIT_OK)

@@ -17,6 +17,7 @@ from .common import (
     main,
     rules_option,
 )
+from .output import document
 
 
 @main.command()
@@ -34,17 +35,7 @@ def validate(rules: str | None, fmt: str, strict: bool) -> None:
         contract = load_contract(rules)
     except RulesInvalid as exc:
         if fmt == "json":
-            click.echo(
-                json.dumps(
-                    {
-                        "valid": False,
-                        "errors": [_error_dict(e) for e in exc.errors],
-                        "warnings": [],
-                    },
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
+            _write_json({"valid": False, "errors": [_error_dict(e) for e in exc.errors]}, [])
         else:
             for error in exc.errors:
                 click.echo(str(error), err=True)
@@ -52,18 +43,14 @@ def validate(rules: str | None, fmt: str, strict: bool) -> None:
         sys.exit(EXIT_USAGE)
     warnings = lint(contract)
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "valid": True,
-                    "rules": contract.source,
-                    "obligations": [ob.id for ob in contract.obligations],
-                    "errors": [],
-                    "warnings": [_error_dict(w) for w in warnings],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        _write_json(
+            {
+                "valid": True,
+                "rules": contract.source,
+                "obligations": [ob.id for ob in contract.obligations],
+                "errors": [],
+            },
+            warnings,
         )
     else:
         for warning in warnings:
@@ -74,6 +61,12 @@ def validate(rules: str | None, fmt: str, strict: bool) -> None:
             f"{len(warnings)} warning(s)"
         )
     sys.exit(EXIT_BREACHED if strict and warnings else EXIT_OK)
+
+
+def _write_json(head: dict[str, Any], warnings: list[Any]) -> None:
+    with document() as out:
+        whole = {**head, "warnings": [_error_dict(w) for w in warnings]}
+        out.write(json.dumps(whole, ensure_ascii=False, indent=2) + "\n")
 
 
 def _error_dict(error: Any) -> dict[str, Any]:
@@ -103,4 +96,5 @@ def schema(kind: str | None) -> None:
     stem = names.get(kind.lower())
     if stem is None:
         fail(f"unknown kind {kind!r}; one of {', '.join(schema_names())}")
-    click.echo(json.dumps(load_schema(stem), ensure_ascii=False, indent=2))
+    with document() as out:
+        out.write(json.dumps(load_schema(stem), ensure_ascii=False, indent=2) + "\n")
