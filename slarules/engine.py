@@ -11,11 +11,12 @@ from typing import Any
 from . import model as m
 from .calendar import CalendarNotCovered
 from .case import Case
+from .durations import Duration
 from .events import Event, RecordChecker, Rejection
 from .kinds import CASE_KINDS, WINDOW_KINDS
-from .kinds.common import Context, pick_budget
+from .kinds.common import NOT_APPLICABLE, Context, pick_budget
 from .kinds.window import Window, WindowContext, window_of
-from .results import STATUSES, Finding, Result
+from .results import STATUSES, Finding, Msg, Result
 from .timing import Clocks
 from .zones import pinned
 
@@ -556,9 +557,9 @@ class Deadline:
     start_event: str
     due: datetime | None
     clock: str
-    budget: str
-    source: m.Words
-    not_applicable: m.Words | None = None
+    budget: Duration | None
+    source: Msg
+    not_applicable: Msg | None = None
 
 
 def due_for(
@@ -603,9 +604,7 @@ def due_for(
         start_event=start_event,
         due=due,
         clock=clock,
-        budget="" if pick.duration is None else str(pick.duration),
+        budget=pick.duration,
         source=pick.source,
-        not_applicable=None
-        if pick.duration is not None
-        else pick.not_applicable or m.Text("不适用", "not applicable"),
+        not_applicable=None if pick.duration is not None else pick.not_applicable or NOT_APPLICABLE,
     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from .calendar import WorkCalendar
@@ -31,50 +31,6 @@ class Text:
 
     def both(self) -> str:
         return self.en if self.zh == self.en else f"{self.zh} {self.en}"
-
-
-class LazyText:
-    """A :class:`Text` built on first use: most results are counted, few are read."""
-
-    __slots__ = ("_args", "_build", "_text")
-
-    def __init__(self, build: Callable[..., Text], *args: Any) -> None:
-        self._build = build
-        self._args = args  # build(*args) makes the text: one object per reason, no closure
-        self._text: Text | None = None
-
-    def get(self) -> Text:
-        if self._text is None:
-            self._text = self._build(*self._args)
-        return self._text
-
-    @property
-    def zh(self) -> str:
-        return self.get().zh
-
-    @property
-    def en(self) -> str:
-        return self.get().en
-
-    def pick(self, lang: str) -> str:
-        return self.get().pick(lang)
-
-    def both(self) -> str:
-        return self.get().both()
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (Text, LazyText)):
-            return (self.zh, self.en) == (other.zh, other.en)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self.zh, self.en))
-
-    def __repr__(self) -> str:
-        return f"LazyText({self.get()!r})"
-
-
-Words: TypeAlias = Union[Text, LazyText]  # noqa: UP007 - a runtime alias on 3.10
 
 
 @dataclass(frozen=True, slots=True)

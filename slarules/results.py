@@ -1,19 +1,43 @@
-"""What an audit says: one :class:`Result` per case and obligation (and period)."""
+"""What an audit says: one :class:`Result` per case and obligation (and period).
+
+Findings carry no words: a reason is a code (``clock.late``) and the values it
+needs (times as datetimes, durations as timedeltas, names as :class:`Ref`),
+and :mod:`slarules.wording` turns them into Chinese or English when, and only
+when, something is written out.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, TypeAlias
 
-from .model import Text, Words
+from .durations import Duration
+from .model import Text
 
 STATUSES = ("met", "breached", "pending", "not_applicable")
-STATUS_TEXT = {
-    "met": Text("达标", "met"),
-    "breached": Text("违约", "breached"),
-    "pending": Text("未到期", "pending"),
-    "not_applicable": Text("不适用", "not applicable"),
-}
+
+
+class Ref(NamedTuple):
+    """A name the contract gives (shown by its title in each language).
+
+    ``kind`` is one of ``event``, ``obligation``, ``level``, ``band``, ``site``,
+    ``device``, ``clock``, ``section`` (a required section of a report, by key).
+    """
+
+    kind: str
+    id: str
+
+
+class Msg(NamedTuple):
+    """A piece of wording inside another: a code and its values."""
+
+    code: str
+    values: Values = ()
+
+
+# (name, value) pairs: a tuple, so a finding's values can be one shared constant.
+Values: TypeAlias = tuple[tuple[str, object], ...]
+NO_VALUES: Values = ()
 
 
 # Immutable named tuples rather than frozen dataclasses: an audit builds one
@@ -22,25 +46,32 @@ STATUS_TEXT = {
 class Step(NamedTuple):
     """One line of an explanation."""
 
-    text: Words
+    code: str
+    values: Values = ()
     at: datetime | None = None
 
 
 class Finding(NamedTuple):
-    """What a kind module decides for one clock; the engine stamps ids on it."""
+    """What a kind module decides for one clock; the engine stamps ids on it.
+
+    ``code`` and ``values`` are the reason; besides its own values, a reason may
+    name the finding's ``start``, ``due``, ``done`` and the audit's ``as_of``
+    (and ``late``, ``spare``, ``overdue`` computed from them).
+    """
 
     status: str
-    reason: Words
+    code: str
     start: datetime | None = None
     due: datetime | None = None
     done: datetime | None = None
     clock: str = ""
-    budget: str = ""
+    budget: Duration | None = None
     steps: tuple[Step, ...] = ()
     period: str | None = None
     case: str | None = None  # a kind may name its own case (a period, a device)
     details: tuple[tuple[str, object], ...] = ()
     timed: bool = True  # False for a share over a period: it has no lateness
+    values: Values = ()
 
 
 class Result(NamedTuple):
@@ -73,5 +104,5 @@ class Result(NamedTuple):
             return None
         return f.due - (f.done or self.as_of)
 
-    def with_status(self, status: str, reason: Words) -> Result:
-        return self._replace(finding=self.finding._replace(status=status, reason=reason))
+    def with_status(self, status: str, code: str, values: Values = ()) -> Result:
+        return self._replace(finding=self.finding._replace(status=status, code=code, values=values))

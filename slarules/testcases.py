@@ -19,6 +19,7 @@ from .edges import parse_user_time
 from .engine import audit_records
 from .errors import Location, RuleError, RulesInvalid
 from .loader import load_contract, read_document
+from .wording import Wording
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _check(
     if result.status != expect["status"]:
         failures.append(
             f"{label}: expected {expect['status']}, got {result.status} "
-            f"({result.finding.reason.en})"
+            f"({Wording(contract, 'en').reason(result)})"
         )
     if "due" in expect:
         want = _time(expect["due"], contract, where)

@@ -9,15 +9,6 @@ from . import model as m
 from .clocks import CalendarDayClock, ElapsedClock, Interval, WorkingDayClock, WorkingTimeClock
 from .durations import Duration
 
-CLOCK_TEXT = {
-    "elapsed": m.Text("7x24小时连续计时", "24x7 elapsed time"),
-    "calendar_days": m.Text(
-        "自然日 (民法典第201-203条)", "calendar days (Civil Code arts. 201-203)"
-    ),
-    "working_days": m.Text("工作日 (国务院节假日安排)", "working days (State Council calendar)"),
-    "working_time": m.Text("工作日计时", "working-day budget"),
-}
-
 
 class Clocks:
     def __init__(self, contract: m.Contract) -> None:
@@ -46,12 +37,3 @@ class Clocks:
         if clock == "working_time":
             return self.working_time.due(start, budget.as_days(), pauses, as_of=as_of)
         raise ValueError(f"unknown clock {clock!r}")
-
-    def describe(self, clock: str) -> m.Text:
-        text = CLOCK_TEXT[clock]
-        if clock == "working_time":
-            return m.Text(
-                f"{text.zh} (readings.working_day_budget = {self.working_day_mode})",
-                f"{text.en} (readings.working_day_budget = {self.working_day_mode})",
-            )
-        return text

@@ -102,7 +102,9 @@ def test_a_date_beyond_the_calendar_late_in_the_log_leaves_stdout_empty(
 ) -> None:
     late = tmp_path / "late.jsonl"
     late.write_text(log.read_text("utf-8") + BEYOND_CALENDAR, "utf-8")
-    result = CliRunner().invoke(main, ["audit", str(late), *AS_OF, "--format", "json", "-j", jobs])
+    # As of 2032 the 2031 record is in the log (before, it had not happened yet).
+    as_of = ["--as-of", "2032-01-01"]
+    result = CliRunner().invoke(main, ["audit", str(late), *as_of, "--format", "json", "-j", jobs])
     assert result.exit_code == 2
     assert "no working-day calendar for 2031" in _one_line(result.stderr)
     assert result.stdout == ""

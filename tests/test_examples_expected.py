@@ -30,6 +30,7 @@ import pytest
 import slarules
 from slarules.engine import Audit
 from slarules.readers import read_log
+from slarules.wording import Wording
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED_MD = ROOT / "examples" / "EXPECTED.md"
@@ -44,6 +45,7 @@ DUTY_HEADING = re.compile(
     r"^### (?:Periodic|Advance notice|Minimum duration|Deadline|Service level): ([a-z_0-9]+)\s*$"
 )
 NONE = ("—", "-")
+EN = Wording(slarules.load(), "en")
 # Sections whose tables describe the log, not the audit's results.
 NOT_RESULTS = ("## Hotline",)
 
@@ -203,7 +205,7 @@ def test_the_parser_reads_duty_tables_by_their_header() -> None:
 def test_row(row: Row, results: dict[tuple[str, str, int], slarules.Result]) -> None:
     result = results.get(row.key)
     assert result is not None, f"no result for {row.id}"
-    assert result.status == row.status, result.finding.reason.en
+    assert result.status == row.status, EN.reason(result)
     checked = ("due",) if row.section == "case" else ("due", "done")
     for name in checked:
         want = row.get(name)

@@ -24,6 +24,7 @@ import slarules
 from slarules.cli import main
 from slarules.engine import audit_events, check_records
 from slarules.importer import import_export, load_mapping
+from slarules.wording import Wording
 
 TZ = ZoneInfo("Asia/Shanghai")
 CONTRACT = slarules.load()
@@ -200,7 +201,7 @@ def test_an_escalation_clock_ended_by_a_late_solution_is_late_by_exactly_that() 
         assert result.status == "breached"
         assert result.finding.done == t("2016-03-22 15:05")  # the solving event ended it
         assert result.late_by == t("2016-03-22 15:05") - t("2016-03-01 11:03")
-        assert "2016-03-22 15:05" in result.finding.reason.en
+        assert "2016-03-22 15:05" in Wording(CONTRACT, "en").reason(result)
 
 
 def test_the_earlier_of_solution_and_escalation_ends_the_clock() -> None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from typing import TYPE_CHECKING
-
 import click
 
 from ..calendar import CalendarNotCovered
+from ..reporters.deadlines import DUE_FORMATS
 from .common import (
     fail,
     lang_option,
@@ -18,10 +15,6 @@ from .common import (
     user_time,
 )
 from .output import document
-
-if TYPE_CHECKING:
-    from .. import model as m
-    from ..engine import Deadline
 
 
 @main.command()
@@ -36,7 +29,7 @@ if TYPE_CHECKING:
 )
 @click.option("--event", help="Only obligations whose clock this event starts (default: reported).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format", "fmt", type=click.Choice(sorted(DUE_FORMATS)), default="table", show_default=True
 )
 @lang_option
 @click.argument("obligations", nargs=-1)
@@ -90,64 +83,4 @@ def due(
     except CalendarNotCovered as exc:
         fail(str(exc))
     with document() as out:
-        if fmt == "json":
-            out.write(_as_json(at, deadlines, lang) + "\n")
-        else:
-            out.write(_as_table(at, deadlines, contract, lang) + "\n")
-
-
-def _as_json(at: datetime, deadlines: list[Deadline], lang: str) -> str:
-    from ..reporters.rows import iso
-
-    return json.dumps(
-        {
-            "start": iso(at),
-            "deadlines": [
-                {
-                    "obligation": d.obligation,
-                    "clause": d.clause,
-                    "due": iso(d.due),
-                    "clock": d.clock,
-                    "budget": d.budget or None,
-                    "budget_source": d.source.pick(lang) or None,
-                    "not_applicable": d.not_applicable.pick(lang) if d.not_applicable else None,
-                }
-                for d in deadlines
-            ],
-        },
-        ensure_ascii=False,
-        indent=2,
-    )
-
-
-def _as_table(at: datetime, deadlines: list[Deadline], contract: m.Contract, lang: str) -> str:
-    from tabulate import tabulate
-
-    from ..reporters.rows import local
-    from ..timing import CLOCK_TEXT
-
-    rows = []
-    for d in deadlines:
-        basis = d.not_applicable.pick(lang) if d.not_applicable else d.source.pick(lang)
-        rows.append(
-            [
-                f"{d.obligation} {d.title.pick(lang)}",
-                d.clause,
-                d.start_event,
-                local(d.due, contract) if d.due else "不适用 n/a",
-                f"{d.budget}, {CLOCK_TEXT[d.clock].pick(lang)}" if d.budget else "",
-                basis,
-            ]
-        )
-    headers = [
-        "义务 Obligation",
-        "条款 Clause",
-        "起点 Starts at",
-        "到期 Due",
-        "时限 Budget",
-        "依据 Basis",
-    ]
-    table = tabulate(
-        rows, headers=headers, tablefmt="simple", maxcolwidths=[34, 12, 18, 22, 30, 36]
-    )
-    return f"start 起点: {local(at, contract)} ({contract.tz.key})\n\n{table}"
+        DUE_FORMATS[fmt](at, deadlines, contract, lang, out)

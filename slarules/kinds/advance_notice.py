@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from .. import model as m
 from ..clocks import DAY
 from ..events import Event
-from ..results import Finding, Step
-from .common import fmt, lazy, text, verdict
+from ..results import Finding, Ref, Step, Values
+from .common import verdict
 from .window import WindowContext, local_day
 
 TYPE = "advance_notice"
@@ -78,66 +78,58 @@ def _excepted(wc: WindowContext, ob: m.AdvanceNotice, notice: Event, due: dateti
 
 def _judge(wc: WindowContext, ob: m.AdvanceNotice, notice: Event, planned: datetime) -> Finding:
     ctx = wc.ctx
-    tz = ctx.contract.tz
     due = latest_notice(wc, ob, planned)
     amount = ob.at_least.at(planned)
-    who = "客户" if ob.party == "customer" else ""
-    steps = (
-        (
-            Step(
-                text(
-                    f"计划日期 {fmt(planned, tz)}; 须提前 {amount}",
-                    f"planned for {fmt(planned, tz)}; at least {amount} ahead",
-                )
-            ),
-            Step(
-                text(
-                    f"最迟 {fmt(due, tz)} 之前{who}通知",
-                    f"notice due by {fmt(due, tz)} ({ob.party})",
-                ),
-                due,
-            ),
+    steps: tuple[Step, ...] = ()
+    if ctx.explain:
+        steps = (
+            Step("step.planned", (("planned", planned), ("amount", amount))),
+            Step("step.notice_due", (("due", due), ("party", Ref("party", ob.party))), due),
         )
-        if ctx.explain
-        else ()
-    )
     status = verdict(due, notice.at, ctx.as_of)
     # The exception only matters for a notice that is late.
     excepted = _excepted(wc, ob, notice, due) if status == "breached" else None
     if excepted is not None:
-        reason = text(
-            f"例外: {excepted.case} 于 {fmt(excepted.at, tz)} 申告{excepted.get('severity')}故障",
-            f"exception: {excepted.case}, a {excepted.get('severity')} fault, reported {fmt(excepted.at, tz)}",
+        values: Values = (
+            ("fault", excepted.case),
+            ("level", Ref("level", str(excepted.get("severity")))),
+            ("reported", excepted.at),
         )
-        return Finding("not_applicable", reason, notice.at, steps=steps, case=notice.case)
+        return Finding(
+            "not_applicable",
+            "notice.excepted",
+            notice.at,
+            steps=steps,
+            case=notice.case,
+            values=values,
+        )
     at = notice.at
-    said = ctx.contract.events[ob.notice].title
-
-    def reason_() -> m.Text:
-        if status == "met":
-            return text(
-                f"{said.zh}于 {fmt(at, tz)}, 计划 {fmt(planned, tz)}",
-                f"{said.en} at {fmt(at, tz)} for {fmt(planned, tz)}",
-            )
-        return text(
-            f"{said.zh}于 {fmt(at, tz)}, 应在 {fmt(due, tz)} 之前",
-            f"{said.en} at {fmt(at, tz)}, after the last day ({fmt(due, tz)})",
-        )
-
+    code = "notice.met" if status == "met" else "notice.late"
+    values = (("notice", Ref("event", ob.notice)), ("planned", planned))
     return Finding(
-        status, lazy(reason_), at, due, at, ob.clock, str(amount), steps, case=notice.case
+        status, code, at, due, at, ob.clock, amount, steps, case=notice.case, values=values
     )
 
 
 def _missing(wc: WindowContext, ob: m.AdvanceNotice, event: Event) -> Finding:
     ctx = wc.ctx
-    tz = ctx.contract.tz
     due = latest_notice(wc, ob, event.at)
     amount = ob.at_least.at(event.at)
     status = verdict(due, None, ctx.as_of)
-    said = ctx.contract.events[ob.notice].title
-    reason = text(
-        f"{fmt(event.at, tz)} 的{ctx.contract.events[event.name].zh}没有{said.zh}",
-        f"no {said.en} for the {event.name} of {fmt(event.at, tz)}",
+    values: Values = (
+        ("notice", Ref("event", ob.notice)),
+        ("event", Ref("event", event.name)),
+        ("planned", event.at),
     )
-    return Finding(status, reason, event.at, due, None, ob.clock, str(amount), (), case=event.case)
+    return Finding(
+        status,
+        "notice.missing",
+        event.at,
+        due,
+        None,
+        ob.clock,
+        amount,
+        (),
+        case=event.case,
+        values=values,
+    )

@@ -1,24 +1,22 @@
-"""What the kind modules share: the evaluation context, budgets, verdicts, wording.
+"""What the kind modules share: the evaluation context, budgets, verdicts.
 
-Text for people (reasons, explanation steps) is built lazily or only when
-explaining: an audit of a million events counts far more results than anyone reads.
+Kinds say what they found as codes and values (see :mod:`slarules.results`);
+the words are made by :mod:`slarules.wording`, only for what is written out.
+Explanation steps are built only when explaining.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 
 from .. import model as m
 from ..case import Case, Interval
-from ..clocks import DAY
 from ..conditions import Value
 from ..durations import Duration
-from ..results import Finding, Step
+from ..results import Finding, Msg, Ref, Step, Values
 from ..timing import Clocks
-
-EMPTY = m.Text("", "")
 
 
 class Steps:
@@ -42,19 +40,11 @@ class Steps:
         return tuple(self.items)
 
 
-def lazy(build: Callable[[], m.Text]) -> m.LazyText:
-    return m.LazyText(build)
-
-
-def text(zh: str, en: str) -> m.Text:
-    return m.Text(zh, en)
-
-
 @dataclass(frozen=True)
 class BudgetPick:
     duration: Duration | None
-    source: m.Words  # where the value came from: which table cell, which band
-    not_applicable: m.Words | None = None
+    source: Msg  # where the value came from: which table cell, which band
+    not_applicable: Msg | None = None
 
 
 @dataclass(frozen=True)
@@ -67,73 +57,38 @@ class Context:
     picks: dict[tuple[object, ...], BudgetPick] = field(
         default_factory=dict, repr=False, compare=False
     )
-    # Reasons that read the same for many cases, built once.
-    words: dict[tuple[object, ...], m.Text] = field(default_factory=dict, repr=False, compare=False)
 
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # strftime's %a, locale-free
+def event_ref(name: str) -> Ref:
+    return Ref("event", name)
 
 
-def fmt(at: datetime | None, tz: tzinfo) -> str:
-    """'2026-10-09 14:05 Fri': local time with the weekday, as people check deadlines."""
-    if at is None:
-        return "-"
-    t = at.astimezone(tz)
-    return (
-        f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d} "
-        f"{_WEEKDAYS[t.weekday()]}"
-    )
+def what(name: str) -> Values:
+    """The values of a clock's generic reasons: what it waits for (an event)."""
+    return (("what", Ref("event", name)),)
 
 
-_DAY_SECONDS = int(DAY.total_seconds())
-_ZERO = timedelta(0)
+NOT_APPLICABLE = Msg("na.not_applicable")
 
 
-def human(delta: timedelta) -> str:
-    """'1d 2h 05m', '2h 05m', '45m', '45m 30s'."""
-    seconds = int(delta.total_seconds())  # toward zero, as the minutes shown
-    sign = "-" if delta < _ZERO else ""
-    days, rest = divmod(abs(seconds), _DAY_SECONDS)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{sign}{days}d {hours}h {minutes:02d}m"
-    if hours:
-        return (
-            f"{sign}{hours}h {minutes:02d}m {secs:02d}s"
-            if secs
-            else f"{sign}{hours}h {minutes:02d}m"
-        )
-    return f"{sign}{minutes}m {secs:02d}s" if secs else f"{sign}{minutes}m"
-
-
-def start_step(ctx: Context, name: str, at: datetime) -> Step:
-    tz = ctx.contract.tz
-    return Step(text(f"起点: {name} {fmt(at, tz)}", f"start: {name} at {fmt(at, tz)}"), at)
+def start_step(name: str, at: datetime) -> Step:
+    return Step("step.start", (("event", Ref("event", name)), ("at", at)), at)
 
 
 def budget_step(pick: BudgetPick) -> Step:
-    return Step(
-        text(
-            f"时限: {pick.duration} ({pick.source.zh})",
-            f"budget: {pick.duration} ({pick.source.en})",
-        )
-    )
+    return Step("step.budget", (("budget", pick.duration), ("source", pick.source)))
 
 
-def due_step(ctx: Context, clock: str, due: datetime) -> Step:
-    tz = ctx.contract.tz
-    words = ctx.clocks.describe(clock)
-    return Step(
-        text(f"到期: {fmt(due, tz)} ({words.zh})", f"due: {fmt(due, tz)} on {words.en}"), due
-    )
+def due_step(clock: str, due: datetime) -> Step:
+    return Step("step.due", (("due", due), ("clock", Ref("clock", clock))), due)
 
 
-_DECLARED = text("申告级别", "declared on the report")
-_SINGLE = text("固定时限", "a single term")
+_DECLARED = Msg("why.declared")
+_DERIVED = Msg("why.derived")
+SINGLE = Msg("source.single")
 
 
-def severity_for(ctx: Context, case: Case, start: datetime) -> tuple[str | None, m.Words]:
+def severity_for(ctx: Context, case: Case, start: datetime) -> tuple[str | None, Msg]:
     """The level that drives this clock, and why (declared, reclassified, derived).
 
     Worked out once per case unless it depends on the clock's start (a
@@ -149,27 +104,18 @@ def severity_for(ctx: Context, case: Case, start: datetime) -> tuple[str | None,
     return found
 
 
-def _severity_for(ctx: Context, case: Case, start: datetime) -> tuple[str | None, m.Words]:
+def _severity_for(ctx: Context, case: Case, start: datetime) -> tuple[str | None, Msg]:
     contract = ctx.contract
     policy = contract.reading("reclassification")
     level_id, setter = case.severity_at(start, policy)
-    why: m.Words = _DECLARED
+    why = _DECLARED
     if setter is not None and setter.name == "reclassified":
-        when = setter.at
-        why = lazy(
-            lambda: text(
-                f"{fmt(when, contract.tz)} 级别变更 (readings.reclassification = {policy})",
-                f"reclassified at {fmt(when, contract.tz)} (readings.reclassification = {policy})",
-            )
-        )
+        why = Msg("why.reclassified", (("at", setter.at), ("reading", policy)))
     if contract.reading("severity_source") == "derived":
         facts, _ = outage_facts(ctx, case)
         derived = classify(ctx, case, facts) if facts else None
         if derived is not None:
-            return derived.id, text(
-                "由中断事实推定 (readings.severity_source = derived)",
-                "derived from the outage facts (readings.severity_source = derived)",
-            )
+            return derived.id, _DERIVED
     return level_id, why
 
 
@@ -184,6 +130,9 @@ def outage_facts(ctx: Context, case: Case) -> tuple[dict[str, Value | None], boo
     if found is None:
         found = case.memo["outage"] = _worst_outage(ctx, case)
     return found  # type: ignore[return-value]
+
+
+_ZERO = timedelta(0)
 
 
 def _worst_outage(ctx: Context, case: Case) -> tuple[dict[str, Value | None], bool]:
@@ -215,15 +164,8 @@ def classify(ctx: Context, case: Case, facts: dict[str, Value | None]) -> m.Leve
     return memo["level"]  # type: ignore[return-value]
 
 
-def level_label(contract: m.Contract, level_id: str | None) -> str:
-    if level_id is None:
-        return "?"
-    level = contract.level(level_id)
-    return level_id if level is None else f"{level.id} {level.zh}"
-
-
 _PICKS_KEPT = 10_000  # bounds the shared picks (keys with a case's start or distance)
-_NO_SEVERITY = text("未给出故障级别 (无申告记录)", "no severity known (no report with a severity)")
+_NO_SEVERITY = Msg("na.no_severity")
 
 
 def pick_budget(
@@ -242,14 +184,12 @@ def pick_budget(
             if len(ctx.picks) >= _PICKS_KEPT:
                 ctx.picks.clear()
             cell = budget.cells[""]
-            pick = ctx.picks[single] = BudgetPick(cell.at(case.start) if cell else None, _SINGLE)
+            pick = ctx.picks[single] = BudgetPick(cell.at(case.start) if cell else None, SINGLE)
         return pick
     level_id, why = severity_for(ctx, case, start)
-    if isinstance(why, m.LazyText):  # a reclassification's own words: nothing to share
-        return _pick_budget(ctx, case, budget, applies, level_id, why)
     if budget.by == "band":
         site_id, distance = _location(ctx, case)
-        key: tuple[object, ...] = (id(budget), tuple(applies), level_id, site_id, distance)
+        key: tuple[object, ...] = (id(budget), tuple(applies), level_id, why, site_id, distance)
     else:
         key = (id(budget), tuple(applies), level_id, why)
     if budget.dated:
@@ -275,97 +215,54 @@ def _pick_budget(
     budget: m.Budget,
     applies: Sequence[str],
     level_id: str | None,
-    why: m.Words,
+    why: Msg,
 ) -> BudgetPick:
     contract = ctx.contract
+    empty = Msg("source.none")
     if applies and level_id is None:
-        return BudgetPick(None, EMPTY, _NO_SEVERITY)
+        return BudgetPick(None, empty, _NO_SEVERITY)
     if applies and level_id not in applies:
-        label = level_label(contract, level_id)
         return BudgetPick(
-            None,
-            EMPTY,
-            lazy(
-                lambda: text(
-                    f"合同对{label}故障未设此项 (不适用)",
-                    f"the contract sets no such term for {label} faults",
-                )
-            ),
+            None, empty, Msg("na.level_excluded", (("level", Ref("level", level_id or "")),))
         )
-    source: m.Words
+    source: Msg
     if budget.by is None:
         found, cell = budget.lookup(None)
-        source = _SINGLE
+        source = SINGLE
     elif budget.by == "severity":
         if level_id is None:
-            return BudgetPick(None, EMPTY, _NO_SEVERITY)
+            return BudgetPick(None, empty, _NO_SEVERITY)
         found, cell = budget.lookup(level_id)
-        label = level_label(contract, level_id)
-        source = lazy(
-            lambda: text(f"按级别: {label} ({why.zh})", f"by severity: {label} ({why.en})")
-        )
+        level = Ref("level", level_id)
+        source = Msg("source.by_severity", (("level", level), ("why", why)))
         if not found:
-            return BudgetPick(
-                None,
-                source,
-                lazy(
-                    lambda: text(
-                        f"时限表中没有级别 {label}", f"the table has no entry for severity {label}"
-                    )
-                ),
-            )
+            return BudgetPick(None, source, Msg("na.no_level_cell", (("level", level),)))
     else:
         site_id, distance = _location(ctx, case)
         if distance is None:
-            return BudgetPick(
-                None,
-                EMPTY,
-                text(
-                    "申告未给出地点或距离, 无法确定距离档",
-                    "the report names no site and no distance_km: band unknown",
-                ),
-            )
+            return BudgetPick(None, empty, Msg("na.no_location"))
         band = contract.band_for(site_id, distance)
-        where = f"{site_id or ''} {distance:g} km".strip()
+        where: Values = (("site", Ref("site", site_id) if site_id else ""), ("km", distance))
         if band is None:
-            return BudgetPick(
-                None,
-                EMPTY,
-                text(
-                    f"{where} 超出最远距离档, 合同未设时限",
-                    f"{where} is beyond the last distance band: no term",
-                ),
-            )
+            return BudgetPick(None, empty, Msg("na.beyond_bands", where))
         found, cell = budget.lookup(band.id)
-        source = text(f"按距离档: {band.zh} ({where})", f"by distance band: {band.en} ({where})")
+        source = Msg("source.by_band", (("band", Ref("band", band.id)), *where))
         if not found:
             return BudgetPick(
-                None,
-                source,
-                text(f"时限表中没有 {band.zh}", f"the table has no entry for band {band.id}"),
+                None, source, Msg("na.no_band_cell", (("band", Ref("band", band.id)),))
             )
     if cell is None:
-        return BudgetPick(
-            None, source, text("时限表此项为不适用 (n/a)", "the table says n/a (不适用) here")
-        )
+        return BudgetPick(None, source, Msg("na.table_says_na"))
     return BudgetPick(cell.at(case.start), source)
 
 
-def pause_steps(ctx: Context, pauses: Sequence[Interval], start: datetime) -> list[Step]:
-    tz = ctx.contract.tz
+def pause_steps(pauses: Sequence[Interval], start: datetime) -> list[Step]:
     steps = []
     for begin, end in pauses:
         if end is not None and end <= start:
             continue
-        end_text = fmt(end, tz) if end is not None else "(open / 未结束)"
-        steps.append(
-            Step(
-                text(
-                    f"暂停计时 {fmt(begin, tz)} 至 {end_text} (客户审批时间不计入)",
-                    f"clock paused {fmt(begin, tz)} to {end_text}",
-                )
-            )
-        )
+        code = "step.paused" if end is not None else "step.paused_open"
+        steps.append(Step(code, (("begin", begin), ("end", end))))
     return steps
 
 
@@ -376,23 +273,18 @@ def verdict(due: datetime, done: datetime | None, as_of: datetime) -> str:
     return "pending" if as_of <= due else "breached"
 
 
-def default_reason(
-    status: str, what: m.Words, due: datetime, done: datetime | None, as_of: datetime, tz: tzinfo
-) -> m.Text:
-    if status == "met" and done is not None:
-        at, spare = fmt(done, tz), human(due - done)
-        return text(f"{what.zh}于 {at}, 提前 {spare}", f"{what.en} at {at}, {spare} to spare")
-    if status == "pending":
-        when = fmt(due, tz)
-        return text(f"尚未{what.zh}, {when} 到期", f"no {what.en} yet; due {when}")
-    if done is not None:
-        at, late = fmt(done, tz), human(done - due)
-        return text(f"{what.zh}于 {at}, 超时 {late}", f"{what.en} at {at}, {late} late")
-    now, overdue = fmt(as_of, tz), human(as_of - due)
-    return text(
-        f"截至 {now} 仍未{what.zh}, 已超时 {overdue}",
-        f"no {what.en} by {now}: {overdue} overdue",
-    )
+# The generic reasons of a clock, by verdict and whether it was done: they read the
+# finding's own due, done and as-of, and `what` it waits for.
+CLOCK_CODES = {
+    ("met", True): "clock.met",
+    ("breached", True): "clock.late",
+    ("pending", False): "clock.pending",
+    ("breached", False): "clock.overdue",
+}
+
+
+def clock_code(status: str, done: datetime | None) -> str:
+    return CLOCK_CODES[(status, done is not None)]
 
 
 def finding_for(
@@ -401,14 +293,14 @@ def finding_for(
     start: datetime,
     due: datetime,
     done: datetime | None,
-    what: m.Words,
+    values: Values,
     clock: str,
     budget: Duration,
     steps: tuple[Step, ...],
     status: str | None = None,
-    reason: m.Words | None = None,
+    code: str | None = None,
 ) -> Finding:
     status = status or verdict(due, done, ctx.as_of)
-    if reason is None:
-        reason = m.LazyText(default_reason, status, what, due, done, ctx.as_of, ctx.contract.tz)
-    return Finding(status, reason, start, due, done, clock, str(budget), steps)
+    if code is None:
+        code = clock_code(status, done)
+    return Finding(status, code, start, due, done, clock, budget, steps, values=values)

@@ -16,19 +16,19 @@ from functools import partial
 from .. import model as m
 from ..case import Case
 from ..events import Event
-from ..results import Finding, Step
+from ..results import Finding, Ref, Step, Values
 from .common import (
+    NOT_APPLICABLE,
     Context,
     budget_step,
-    default_reason,
+    clock_code,
     due_step,
     finding_for,
-    fmt,
     pause_steps,
     pick_budget,
     start_step,
-    text,
     verdict,
+    what,
 )
 
 TYPE = "deadline"
@@ -39,6 +39,10 @@ def _missing(ob: m.Deadline, event: Event) -> tuple[str, ...]:
         return ()
     present = set(event.get(ob.requires.field) or ())
     return tuple(key for key in ob.requires.keys if key not in present)
+
+
+def _sections(missing: tuple[str, ...]) -> tuple[Ref, ...]:
+    return tuple(Ref("section", key) for key in missing)
 
 
 def _yields(ctx: Context, ob: m.Deadline) -> bool:
@@ -56,16 +60,16 @@ def compile(ctx: Context, ob: m.Deadline) -> Callable[[Case], list[Finding]]:
     """The obligation's evaluator, with what does not depend on the case worked out once.
 
     The common clock (one start, no explanation) takes a short path; repeated
-    starts and explanations take :func:`_one`, which also records the steps.
+    starts and explanations take :func:`_one`, which also records the steps. A law
+    (tests/test_fast_paths.py) says both give the same findings.
     """
     if ob.repeat == "each" or ctx.explain or _yields(ctx, ob):
         return partial(_each, ctx, ob)
-    contract, clocks, as_of, tz = ctx.contract, ctx.clocks, ctx.as_of, ctx.contract.tz
+    contract, clocks, as_of = ctx.contract, ctx.clocks, ctx.as_of
     start_name, stop_name, clock = ob.start, ob.stop, ob.clock
     budget, applies, pause_ids, requires = ob.budget, ob.applies_severity, ob.pauses, ob.requires
-    event_type = contract.events[ob.stop]
-    what = event_type.title
-    not_applicable = text("不适用", "not applicable")
+    waits_for = what(ob.stop)
+    incomplete = _incomplete_values(ob)
 
     def run(case: Case) -> list[Finding]:
         starts = case.all(start_name)
@@ -75,7 +79,8 @@ def compile(ctx: Context, ob: m.Deadline) -> Callable[[Case], list[Finding]]:
         pick = pick_budget(ctx, case, budget, start, applies)
         duration = pick.duration
         if duration is None:
-            return [Finding("not_applicable", pick.not_applicable or not_applicable, start)]
+            na = pick.not_applicable or NOT_APPLICABLE
+            return [Finding("not_applicable", na.code, start, values=na.values)]
         pauses = case.pauses(contract, pause_ids) if pause_ids else ()
         due = clocks.due(clock, start, duration, pauses, as_of)
         done = None
@@ -89,14 +94,31 @@ def compile(ctx: Context, ob: m.Deadline) -> Callable[[Case], list[Finding]]:
             done = stop.at
             break
         status = verdict(due, done, as_of)
-        reason: m.Words
         if done is None and lacking and status == "breached":
-            reason = m.LazyText(_incomplete_reason, ob, event_type, lacking)
-        else:
-            reason = m.LazyText(default_reason, status, what, due, done, as_of, tz)
-        return [Finding(status, reason, start, due, done, clock, duration.label)]
+            values = (*incomplete, ("missing", _sections(lacking)))
+            return [
+                Finding(
+                    status, "deadline.incomplete", start, due, None, clock, duration, values=values
+                )
+            ]
+        return [
+            Finding(
+                status,
+                clock_code(status, done),
+                start,
+                due,
+                done,
+                clock,
+                duration,
+                values=waits_for,
+            )
+        ]
 
     return run
+
+
+def _incomplete_values(ob: m.Deadline) -> Values:
+    return (("event", Ref("event", ob.stop)),)
 
 
 def _each(ctx: Context, ob: m.Deadline, case: Case) -> list[Finding]:
@@ -129,26 +151,28 @@ def _one(
     explain = ctx.explain  # steps are built only for an explanation
     steps: list[Step] = []
     if explain:
-        steps.append(start_step(ctx, start_event.name, start))
+        steps.append(start_step(start_event.name, start))
     if _yields(ctx, ob):
-        reason = text(
-            f"与 {ob.conflicts_with} 冲突, 按 readings.{ob.conflict_reading} = specific_prevails 由后者适用",
-            f"yields to {ob.conflicts_with} (readings.{ob.conflict_reading} = specific_prevails)",
+        values: Values = (
+            ("other", Ref("obligation", ob.conflicts_with or "")),
+            ("reading", ob.conflict_reading or ""),
         )
-        return Finding("not_applicable", reason, start=start, steps=tuple(steps))
+        return Finding(
+            "not_applicable", "deadline.yields", start, steps=tuple(steps), values=values
+        )
     pick = pick_budget(ctx, case, ob.budget, start, ob.applies_severity)
     duration = pick.duration
     if duration is None:
-        na = pick.not_applicable or text("不适用", "not applicable")
-        return Finding("not_applicable", na, start=start, steps=tuple(steps))
+        na = pick.not_applicable or NOT_APPLICABLE
+        return Finding("not_applicable", na.code, start, steps=tuple(steps), values=na.values)
     if explain:
         steps.append(budget_step(pick))
     pauses = case.pauses(ctx.contract, ob.pauses) if ob.pauses else []
     if explain:
-        steps.extend(pause_steps(ctx, pauses, start))
+        steps.extend(pause_steps(pauses, start))
     due = ctx.clocks.due(ob.clock, start, duration, pauses, ctx.as_of)
     if explain:
-        steps.append(due_step(ctx, ob.clock, due))
+        steps.append(due_step(ob.clock, due))
     done_event = None
     incomplete: list[tuple[Event, tuple[str, ...]]] = []
     for i, stop in enumerate(stops):
@@ -163,46 +187,37 @@ def _one(
         break
     for stop, missing in incomplete:
         if explain:
-            steps.append(_incomplete_step(ctx, ob, stop, missing))
+            steps.append(_incomplete_step(stop, missing))
     done = done_event.at if done_event else None
-    event_type = ctx.contract.events[ob.stop]
-    what = event_type.title
-    reason_: m.Words | None = None
-    status: str | None = None
     if done is None and incomplete and ctx.as_of > due:
-        status = "breached"
-        reason_ = m.LazyText(_incomplete_reason, ob, event_type, incomplete[0][1])
+        values = (*_incomplete_values(ob), ("missing", _sections(incomplete[0][1])))
+        return finding_for(
+            ctx,
+            start=start,
+            due=due,
+            done=None,
+            values=values,
+            clock=ob.clock,
+            budget=duration,
+            steps=tuple(steps),
+            status="breached",
+            code="deadline.incomplete",
+        )
     return finding_for(
         ctx,
         start=start,
         due=due,
         done=done,
-        what=what,
+        values=what(ob.stop),
         clock=ob.clock,
         budget=duration,
         steps=tuple(steps),
-        status=status,
-        reason=reason_,
     )
 
 
-def _labels(ob: m.Deadline, missing: tuple[str, ...]) -> str:
-    return "、".join(ob.requires.labels[k].zh for k in missing) if ob.requires else ""
-
-
-def _incomplete_step(ctx: Context, ob: m.Deadline, stop: Event, missing: tuple[str, ...]) -> Step:
-    at = fmt(stop.at, ctx.contract.tz)
+def _incomplete_step(stop: Event, missing: tuple[str, ...]) -> Step:
     return Step(
-        text(
-            f"{at} 提交的 {stop.name} 缺少: {_labels(ob, missing)}",
-            f"{stop.name} at {at} lacks: {', '.join(missing)}",
-        ),
+        "step.incomplete",
+        (("event", Ref("event", stop.name)), ("at", stop.at), ("missing", _sections(missing))),
         stop.at,
-    )
-
-
-def _incomplete_reason(ob: m.Deadline, event_type: m.EventType, missing: tuple[str, ...]) -> m.Text:
-    return text(
-        f"{event_type.zh}内容不全, 缺少: {_labels(ob, missing)}",
-        f"{event_type.en} incomplete: missing {', '.join(missing)}",
     )

@@ -7,22 +7,19 @@ The end is the ``until`` event, or the audit's as-of time for a case still open.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
-
 from .. import model as m
 from ..case import Case
-from ..durations import Duration
-from ..results import Finding, Step
-from .common import Context, finding_for, fmt, start_step, text
+from ..results import Finding, Msg, Ref, Step
+from .common import Context, finding_for, start_step
 
 TYPE = "max_gap"
+_WHAT = (("what", Msg("what.update")),)
 
 
 def evaluate(ctx: Context, ob: m.MaxGap, case: Case) -> list[Finding]:
     start_event = case.first(ob.start)
     if start_event is None:
         return []
-    tz = ctx.contract.tz
     interval = ob.interval.at(case.start)
     step = interval.as_timedelta()
     start = start_event.at
@@ -38,8 +35,8 @@ def evaluate(ctx: Context, ob: m.MaxGap, case: Case) -> list[Finding]:
     if len(names) > 1:
         updates.sort()
     explain = ctx.explain
-    steps: list[Step] = [start_step(ctx, start_event.name, start)] if explain else []
-    what = _WHAT
+    steps: list[Step] = [start_step(start_event.name, start)] if explain else []
+    values = _WHAT
     previous = start
     for at in updates:
         due = previous + step
@@ -50,31 +47,35 @@ def evaluate(ctx: Context, ob: m.MaxGap, case: Case) -> list[Finding]:
                     start=previous,
                     due=due,
                     done=at,
-                    what=what,
+                    values=values,
                     clock="elapsed",
                     budget=interval,
                     steps=tuple(steps),
                 )
             ]
         if explain:
-            steps.append(_update_step(at, tz))
+            steps.append(Step("step.update", (("at", at),), at))
         previous = at
     due = previous + step
     if end is not None:
         if explain:
             steps.append(
-                Step(
-                    text(
-                        f"结束: {ob.until} {fmt(end, tz)}",
-                        f"closed by {ob.until} at {fmt(end, tz)}",
-                    ),
-                    end,
-                )
+                Step("step.closed_by", (("event", Ref("event", ob.until)), ("at", end)), end)
             )
         if end <= due:
-            reason = m.LazyText(_met_reason, len(updates), interval)
+            met = (("count", len(updates)), ("interval", interval))
             return [
-                Finding("met", reason, start, due, end, "elapsed", interval.label, tuple(steps))
+                Finding(
+                    "met",
+                    "max_gap.met",
+                    start,
+                    due,
+                    end,
+                    "elapsed",
+                    interval,
+                    tuple(steps),
+                    values=met,
+                )
             ]
     return [
         finding_for(
@@ -82,22 +83,9 @@ def evaluate(ctx: Context, ob: m.MaxGap, case: Case) -> list[Finding]:
             start=previous,
             due=due,
             done=end,
-            what=what,
+            values=values,
             clock="elapsed",
             budget=interval,
             steps=tuple(steps),
         )
     ]
-
-
-_WHAT = text("更新处理状态", "status update")
-
-
-def _met_reason(count: int, interval: Duration) -> m.Text:
-    return text(
-        f"共 {count} 次更新, 间隔均未超过 {interval}", f"{count} update(s), no gap over {interval}"
-    )
-
-
-def _update_step(at: datetime, tz: tzinfo) -> Step:
-    return Step(text(f"状态更新 {fmt(at, tz)}", f"update at {fmt(at, tz)}"), at)

@@ -7,8 +7,7 @@ occurrence is met when it lasted at least the minimum (不少于 includes it).
 from __future__ import annotations
 
 from .. import model as m
-from ..results import Finding
-from .common import fmt, human, text
+from ..results import Finding, Values
 from .window import WindowContext
 
 TYPE = "min_duration"
@@ -21,7 +20,6 @@ def evidence(ob: m.MinDuration) -> tuple[str, ...]:
 
 def evaluate(wc: WindowContext, ob: m.MinDuration) -> list[Finding]:
     ctx = wc.ctx
-    tz = ctx.contract.tz
     findings = []
     for event in wc.of(ob.event):
         if not (wc.window.start <= event.at < wc.window.end):
@@ -32,37 +30,27 @@ def evaluate(wc: WindowContext, ob: m.MinDuration) -> list[Finding]:
         lasted = until - event.at
         if until > ctx.as_of and until < due:
             # Still going on as of the audit: it may yet last long enough.
-            reason = text(
-                f"截至 {fmt(ctx.as_of, tz)} 尚未结束 (计划至 {fmt(until, tz)})",
-                f"still going on as of {fmt(ctx.as_of, tz)} (until {fmt(until, tz)})",
-            )
-            status = "pending"
+            status, code = "pending", "min_duration.going_on"
         elif until >= due:
-            reason = text(
-                f"持续 {human(lasted)}, 不少于 {minimum}",
-                f"lasted {human(lasted)}, at least {minimum}",
-            )
-            status = "met"
+            status, code = "met", "min_duration.met"
         else:
-            reason = text(
-                f"仅持续 {human(lasted)}, 少于 {minimum} ({fmt(event.at, tz)} 起)",
-                f"lasted only {human(lasted)}, under {minimum} (from {fmt(event.at, tz)})",
-            )
-            status = "breached"
+            status, code = "breached", "min_duration.short"
+        values: Values = (("lasted", lasted), ("minimum", minimum), ("until", until))
         # A minimum is not a deadline: no lateness or margin; the reason says how long.
         findings.append(
             Finding(
                 status,
-                reason,
+                code,
                 event.at,
                 due,
                 until,
                 "elapsed",
-                str(minimum),
+                minimum,
                 (),
                 case=event.case,
                 timed=False,
                 details=(("lasted_seconds", int(lasted.total_seconds())),),
+                values=values,
             )
         )
     return findings

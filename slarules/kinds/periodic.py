@@ -15,8 +15,8 @@ from datetime import datetime
 from .. import model as m
 from ..calendar import CalendarNotCovered
 from ..events import Event
-from ..results import Finding, Step
-from .common import fmt, lazy, text, verdict
+from ..results import Finding, Msg, Ref, Step
+from .common import verdict
 from .window import Period, WindowContext, named_periods, periods
 
 TYPE = "periodic"
@@ -42,7 +42,7 @@ def evaluate(wc: WindowContext, ob: m.Periodic) -> list[Finding]:
             for device in ctx.contract.devices:
                 matching = [e for e in deliveries if e.get("device") == device.id]
                 findings.append(
-                    _one(wc, ob, period, matching, f"{device.id} {period.label}", device.title)
+                    _one(wc, ob, period, matching, f"{device.id} {period.label}", device)
                 )
         else:
             findings.append(_one(wc, ob, period, deliveries, period.label, None))
@@ -55,12 +55,12 @@ def _one(
     period: Period,
     deliveries: Sequence[Event],
     case: str,
-    device: m.Text | None,
+    device: m.Device | None,
 ) -> Finding:
     ctx = wc.ctx
-    tz = ctx.contract.tz
     events = deliveries
     due: datetime | None
+    budget = None
     if ob.after_period_end is not None and ob.clock is not None:
         budget = ob.after_period_end.at(period.start)
         try:
@@ -70,65 +70,49 @@ def _one(
                 raise
             due = None  # due after the period, which has not even ended: it cannot be late yet
         done_event = next((e for e in events if e.get("period") == period.label), None)
-        rule = text(
-            f"期末后 {budget} ({ctx.clocks.describe(ob.clock).zh})",
-            f"{budget} after the period ends ({ctx.clocks.describe(ob.clock).en})",
-        )
+        rule = Msg("rule.after_period", (("budget", budget), ("clock", Ref("clock", ob.clock))))
     else:
         due = period.end
         done_event = next((e for e in events if period.start <= e.at < period.end), None)
-        rule = text("在本期内完成", "within the period")
+        rule = Msg("rule.within_period")
     done = done_event.at if done_event is not None else None
     if due is None:
         status = "met" if done is not None else "pending"
     else:
         status = verdict(due, done, ctx.as_of)
-    event_type = ctx.contract.events[ob.deliverable]
-    what = device.zh if device else ""
-    steps = (
-        (
+    thing = Ref("event", ob.deliverable)
+    steps: tuple[Step, ...] = ()
+    if ctx.explain:
+        steps = (
             Step(
-                text(
-                    f"期间 {period.label}: {fmt(period.start, tz)} 至 {fmt(period.end, tz)}",
-                    f"period {period.label}: {fmt(period.start, tz)} to {fmt(period.end, tz)}",
-                )
+                "step.period",
+                (("period", period.label), ("begin", period.start), ("end", period.end)),
             ),
             Step(
-                text(
-                    f"要求: {event_type.zh}{(' ' + what) if what else ''}, {rule.zh}",
-                    f"required: {event_type.en}{(' of ' + device.en) if device else ''}, {rule.en}",
-                )
+                "step.required" if device is None else "step.required_device",
+                (
+                    ("event", thing),
+                    ("device", Ref("device", device.id) if device else ""),
+                    ("rule", rule),
+                ),
             ),
         )
-        if ctx.explain
-        else ()
-    )
-
-    def reason() -> m.Text:
-        if status == "met" and done is not None:
-            return text(f"{event_type.zh}于 {fmt(done, tz)}", f"{event_type.en} at {fmt(done, tz)}")
-        if status == "pending":
-            when = fmt(due, tz) if due else f"{period.label} 结束后"
-            when_en = fmt(due, tz) if due else f"after {period.label} ends"
-            return text(
-                f"尚无{event_type.zh}, {when} 到期", f"no {event_type.en} yet; due {when_en}"
-            )
-        if done is not None:
-            return text(
-                f"{event_type.zh}于 {fmt(done, tz)}, 已逾期",
-                f"{event_type.en} at {fmt(done, tz)}, late",
-            )
-        return text(f"本期没有{event_type.zh}", f"no {event_type.en} for {period.label}")
-
+    if status == "met":
+        code = "periodic.met"
+    elif status == "pending":
+        code = "periodic.pending" if due is not None else "periodic.pending_after"
+    else:
+        code = "periodic.late" if done is not None else "periodic.missing"
     return Finding(
         status,
-        lazy(reason),
+        code,
         period.start,
         due,
         done,
         ob.clock or "elapsed",
-        str(ob.after_period_end.at(period.start)) if ob.after_period_end else "",
+        budget,
         steps,
         period=period.label,
         case=case,
+        values=(("event", thing), ("period", period.label)),
     )

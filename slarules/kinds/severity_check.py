@@ -7,23 +7,19 @@ not_applicable: no outage recorded, or the outage falls in the contract's gap.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from .. import model as m
 from ..case import Case
 from ..conditions import Value
-from ..results import Finding, Step
-from .common import Context, Steps, classify, level_label, outage_facts, text
+from ..results import Finding, Ref, Step, Values
+from .common import Context, Steps, classify, outage_facts
 
 TYPE = "severity_check"
 
 
-def _facts_text(facts: dict[str, Value | None]) -> str:
-    return ", ".join(
-        f"{k} {v.total_seconds() / 3600:.2f} h" if isinstance(v, timedelta) else f"{k} {v:g}"
-        for k, v in facts.items()
-        if v is not None
-    )
+def _level(level_id: str | None) -> Ref | str:
+    return Ref("level", level_id) if level_id else "?"
 
 
 def evaluate(ctx: Context, ob: m.SeverityCheck, case: Case) -> list[Finding]:
@@ -35,81 +31,44 @@ def evaluate(ctx: Context, ob: m.SeverityCheck, case: Case) -> list[Finding]:
     facts, still_open = outage_facts(ctx, case)
     start = start_event.at
     steps = Steps(ctx.explain)
+    steps.extend(lambda: _opening_steps(declared, facts, start))
     if not facts:
-        steps.extend(lambda: _opening_steps(contract, declared, facts, start))
-        return [Finding("not_applicable", _NO_OUTAGE, start=start, steps=steps.done())]
-    steps.extend(lambda: _opening_steps(contract, declared, facts, start))
+        return [Finding("not_applicable", "severity.no_outage", start, steps=steps.done())]
     derived = classify(ctx, case, facts)
     if derived is None:
-        gap = contract.reading("severity_gap")
-        reason = text(
-            f"中断事实不属于任何级别 (合同空档, readings.severity_gap = {gap})",
-            f"the outage matches no level (a gap in {ob.clause}; readings.severity_gap = {gap})",
-        )
-        return [
-            Finding(
-                "pending" if still_open else "not_applicable",
-                reason,
-                start=start,
-                steps=steps.done(),
-            )
-        ]
+        gap: Values = (("reading", contract.reading("severity_gap")), ("clause", ob.clause))
+        status = "pending" if still_open else "not_applicable"
+        return [Finding(status, "severity.gap", start, steps=steps.done(), values=gap)]
     steps.add(lambda: _derived_step(contract, facts, derived))
+    derived_ref = (("derived", Ref("level", derived.id)),)
     if derived.id == declared:
-        key = ("agrees", derived.id)
-        agrees = ctx.words.get(key)
-        if agrees is None:
-            agrees = ctx.words[key] = text(
-                f"申告级别与中断事实一致 ({derived.label()})",
-                f"declared level agrees with the outage ({derived.id})",
-            )
-        return [
-            Finding("pending" if still_open else "met", agrees, start=start, steps=steps.done())
-        ]
+        status = "pending" if still_open else "met"
+        return [Finding(status, "severity.agrees", start, steps=steps.done(), values=derived_ref)]
     if still_open and declared is not None and derived.rank > contract.level_by_id(declared).rank:
         # The outage may still grow into the declared level.
-        reason = text(
-            f"中断尚未结束, 目前推定 {derived.label()}",
-            f"outage still open; so far it gives {derived.id}",
-        )
-        return [Finding("pending", reason, start=start, steps=steps.done())]
-    label = level_label(contract, declared)
-    reason = text(
-        f"申告 {label}, 但中断事实为 {derived.label()}",
-        f"declared {declared}, but the outage facts give {derived.id}",
-    )
-    return [Finding("breached", reason, start=start, steps=steps.done())]
-
-
-_NO_OUTAGE = text(
-    "日志未记录业务中断, 无法推定级别", "no outage recorded in the log: no level to compare"
-)
+        return [
+            Finding("pending", "severity.so_far", start, steps=steps.done(), values=derived_ref)
+        ]
+    values: Values = (("declared", _level(declared)), *derived_ref)
+    return [Finding("breached", "severity.contradicted", start, steps=steps.done(), values=values)]
 
 
 def _opening_steps(
-    contract: m.Contract, declared: str | None, facts: dict[str, Value | None], start: datetime
+    declared: str | None, facts: dict[str, Value | None], start: datetime
 ) -> list[Step]:
-    label = level_label(contract, declared)
+    shown = tuple((name, value) for name, value in facts.items() if value is not None)
     return [
-        Step(text(f"申告级别 {label}", f"declared {label}"), start),
-        Step(
-            text(
-                f"中断事实: {_facts_text(facts) or '无'}",
-                f"outage facts: {_facts_text(facts) or 'none'}",
-            )
-        ),
+        Step("step.declared", (("level", _level(declared)),), start),
+        Step("step.outage_facts", (("facts", shown),)),
     ]
 
 
 def _derived_step(contract: m.Contract, facts: dict[str, Value | None], derived: m.Level) -> Step:
-    matches = contract.matching_levels(facts)
-    overlap = ""
-    if len(matches) > 1:
-        names = "/".join(lv.id for lv in matches)
-        overlap = f" ({names}; readings.severity_overlap = {contract.reading('severity_overlap')})"
-    return Step(
-        text(
-            f"推定级别 {derived.label()}{overlap}: {derived.definition}",
-            f"derived level {derived.id}{overlap}: {derived.when.describe()}",
-        )
+    matches = tuple(Ref("level", lv.id) for lv in contract.matching_levels(facts))
+    values: Values = (
+        ("level", Ref("level", derived.id)),
+        ("matches", matches),
+        ("reading", contract.reading("severity_overlap")),
+        ("definition", Ref("definition", derived.id)),
     )
+    return Step("step.derived" if len(matches) < 2 else "step.derived_overlap", values)

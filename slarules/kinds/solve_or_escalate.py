@@ -12,25 +12,22 @@ undoes (a reopening) never ends the clock: the case never shows it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
 from functools import partial
 
 from .. import model as m
 from ..case import Case
 from ..events import Event
-from ..results import Finding, Step
+from ..results import Finding, Msg, Ref, Step, Values
 from .common import (
+    NOT_APPLICABLE,
     Context,
     budget_step,
-    default_reason,
+    clock_code,
     due_step,
     finding_for,
-    fmt,
-    human,
     pause_steps,
     pick_budget,
     start_step,
-    text,
     verdict,
 )
 
@@ -41,11 +38,22 @@ def evaluate(ctx: Context, ob: m.SolveOrEscalate, case: Case) -> list[Finding]:
     return compile(ctx, ob)(case)
 
 
+def _escalation_to(level: int) -> Values:
+    return (("what", Msg("what.escalation", (("level", level),))),)
+
+
+def _reason(status: str, ended: Event | None, solved: str, level: int) -> tuple[str, Values]:
+    """The reason: the solving event's own words when it ended the clock."""
+    if ended is not None and ended.name == solved:
+        return ("solved.met" if status == "met" else "solved.late"), ()
+    return clock_code(status, None if ended is None else ended.at), _escalation_to(level)
+
+
 def compile(ctx: Context, ob: m.SolveOrEscalate) -> Callable[[Case], list[Finding]]:
     """The obligation's evaluator; an explanation takes :func:`_one`, which records steps."""
     if ctx.explain:
         return partial(_each, ctx, ob)
-    contract, clocks, as_of, tz = ctx.contract, ctx.clocks, ctx.as_of, ctx.contract.tz
+    contract, clocks, as_of = ctx.contract, ctx.clocks, ctx.as_of
     start_name, solved_name, clock, level = ob.start, ob.solved, ob.clock, ob.escalate_to
     budget, applies, pause_ids, each = (
         ob.budget,
@@ -53,8 +61,6 @@ def compile(ctx: Context, ob: m.SolveOrEscalate) -> Callable[[Case], list[Findin
         ob.pauses,
         ob.repeat == "each",
     )
-    not_applicable = text("不适用", "not applicable")
-    what = _escalation_to(level)
 
     def run(case: Case) -> list[Finding]:
         starts = case.all(start_name)
@@ -68,8 +74,8 @@ def compile(ctx: Context, ob: m.SolveOrEscalate) -> Callable[[Case], list[Findin
             pick = pick_budget(ctx, case, budget, start, applies)
             duration = pick.duration
             if duration is None:
-                na = pick.not_applicable or not_applicable
-                findings.append(Finding("not_applicable", na, start))
+                na = pick.not_applicable or NOT_APPLICABLE
+                findings.append(Finding("not_applicable", na.code, start, values=na.values))
                 continue
             pauses = case.pauses(contract, pause_ids) if pause_ids else ()
             due = clocks.due(clock, start, duration, pauses, as_of)
@@ -77,18 +83,11 @@ def compile(ctx: Context, ob: m.SolveOrEscalate) -> Callable[[Case], list[Findin
                 ended, looked = _ended(case, solved_name, level), True
             done = None if ended is None else ended.at
             status = verdict(due, done, as_of)
-            if ended is not None and ended.name == solved_name:
-                reason: m.Words = m.LazyText(_solved_reason, status, ended.at, due, tz)
-            else:
-                reason = m.LazyText(default_reason, status, what, due, done, as_of, tz)
-            findings.append(Finding(status, reason, start, due, done, clock, duration.label))
+            code, values = _reason(status, ended, solved_name, level)
+            findings.append(Finding(status, code, start, due, done, clock, duration, values=values))
         return findings
 
     return run
-
-
-def _escalation_to(level: int) -> m.Text:
-    return text(f"升级到第{level}级", f"escalation to level {level}")
 
 
 def _ended(case: Case, solved: str, level: int) -> Event | None:
@@ -108,18 +107,6 @@ def _escalation(case: Case, level: int) -> Event | None:
     return None
 
 
-def _solved_reason(status: str, at: datetime, due: datetime, tz: tzinfo) -> m.Text:
-    if status == "met":
-        return text(
-            f"{fmt(at, tz)} 已解决, 无需升级 (提前 {human(due - at)})",
-            f"solved at {fmt(at, tz)}, {human(due - at)} before escalation was due",
-        )
-    return text(
-        f"{fmt(at, tz)} 才解决, 未按时升级 (超时 {human(at - due)})",
-        f"solved at {fmt(at, tz)} without the escalation due {human(at - due)} before",
-    )
-
-
 def _each(ctx: Context, ob: m.SolveOrEscalate, case: Case) -> list[Finding]:
     starts = case.all(ob.start)
     if ob.repeat != "each":
@@ -128,67 +115,52 @@ def _each(ctx: Context, ob: m.SolveOrEscalate, case: Case) -> list[Finding]:
 
 
 def _one(ctx: Context, ob: m.SolveOrEscalate, case: Case, start_event: Event) -> Finding:
-    tz = ctx.contract.tz
     start = start_event.at
     explain = ctx.explain  # steps are built only for an explanation
     steps: list[Step] = []
     if explain:
-        steps.append(start_step(ctx, start_event.name, start))
+        steps.append(start_step(start_event.name, start))
     pick = pick_budget(ctx, case, ob.budget, start, ob.applies_severity)
     if pick.duration is None:
-        na = pick.not_applicable or text("不适用", "not applicable")
-        return Finding("not_applicable", na, start=start, steps=tuple(steps))
+        na = pick.not_applicable or NOT_APPLICABLE
+        return Finding("not_applicable", na.code, start, steps=tuple(steps), values=na.values)
     pauses = case.pauses(ctx.contract, ob.pauses) if ob.pauses else []
     if explain:
         steps.append(budget_step(pick))
-    if explain:
-        steps.extend(pause_steps(ctx, pauses, start))
+        steps.extend(pause_steps(pauses, start))
     due = ctx.clocks.due(ob.clock, start, pick.duration, pauses, ctx.as_of)
     if explain:
-        steps.append(due_step(ctx, ob.clock, due))
+        steps.append(due_step(ob.clock, due))
     solved = case.first(ob.solved)
     escalation = _escalation(case, ob.escalate_to)
     if explain and solved is not None:
         steps.append(_solved_step(ctx, solved))
     if explain and escalation is not None:
-        steps.append(_escalated_step(ctx, escalation))
+        steps.append(_escalated_step(escalation))
     ended = _ended(case, ob.solved, ob.escalate_to)
     done = None if ended is None else ended.at
     status = verdict(due, done, ctx.as_of)
-    reason: m.Words | None = None
-    what = _escalation_to(ob.escalate_to)
-    if ended is not None and ended.name == ob.solved:
-        reason = m.LazyText(_solved_reason, status, ended.at, due, tz)
-        what = text("解决", "solved")
+    code, values = _reason(status, ended, ob.solved, ob.escalate_to)
     return finding_for(
         ctx,
         start=start,
         due=due,
         done=done,
-        what=what,
+        values=values,
         clock=ob.clock,
         budget=pick.duration,
         steps=tuple(steps),
         status=status,
-        reason=reason,
+        code=code,
     )
 
 
 def _solved_step(ctx: Context, solved: Event) -> Step:
     reading = ctx.contract.reading("solved_means")
-    at = fmt(solved.at, ctx.contract.tz)
-    return Step(
-        text(
-            f"解决 ({solved.name}, readings.solved_means = {reading}): {at}",
-            f"solved ({solved.name}, readings.solved_means = {reading}) at {at}",
-        ),
-        solved.at,
-    )
+    values: Values = (("event", Ref("event", solved.name)), ("reading", reading), ("at", solved.at))
+    return Step("step.solved", values, solved.at)
 
 
-def _escalated_step(ctx: Context, escalation: Event) -> Step:
-    level = escalation.get("level")
-    at = fmt(escalation.at, ctx.contract.tz)
-    return Step(
-        text(f"升级到第{level}级: {at}", f"escalated to level {level} at {at}"), escalation.at
-    )
+def _escalated_step(escalation: Event) -> Step:
+    values: Values = (("level", escalation.get("level")), ("at", escalation.at))
+    return Step("step.escalated", values, escalation.at)

@@ -9,6 +9,7 @@ from typing import IO
 
 from ..model import Contract
 from ..results import Result
+from ..wording import Wording
 from ..zones import LocalTimes
 from . import Counts, Format, register_format
 from .rows import result_dict, unjudged_lines
@@ -27,6 +28,7 @@ COLUMNS = (
     "period",
     "title",
     "reason",
+    "reason_code",
 )
 
 
@@ -40,11 +42,9 @@ def body(
 ) -> bool:
     writer = csv.writer(out, lineterminator="\n")
     wrote = False
-    local = LocalTimes(contract.tz)
+    local, words = LocalTimes(contract.tz), Wording(contract, lang)
     for result in results:
-        row = result_dict(result, local)
-        row["title"] = row["title"][lang]
-        row["reason"] = row["reason"][lang]
+        row = result_dict(result, local, words)
         writer.writerow(["" if row.get(c) is None else row.get(c) for c in COLUMNS])
         wrote = True
     return wrote
@@ -54,7 +54,8 @@ def tail(counts: Counts, contract: Contract, lang: str, out: IO[str]) -> None:
     """A row for each duty not judged (status ``not_judged``); the counts go to standard
     error and the exit status."""
     writer = csv.writer(out, lineterminator="\n")
-    for line, u in zip(unjudged_lines(counts, contract, lang), counts.unjudged, strict=True):
+    words = Wording(contract, lang)
+    for line, u in zip(unjudged_lines(counts, words), counts.unjudged, strict=True):
         row = {"obligation": u.obligation, "clause": u.clause, "status": "not_judged"}
         row["title"] = u.title.pick(lang)
         row["reason"] = line

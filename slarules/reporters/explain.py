@@ -4,46 +4,37 @@ from __future__ import annotations
 
 from typing import IO
 
-from ..edges import words
 from ..engine import AuditReport, CaseNote
 from ..model import Contract
-from .rows import local, status_label
+from ..wording import Wording
 
 
 def render(report: AuditReport, contract: Contract, lang: str, out: IO[str]) -> None:
+    words = Wording(contract, lang)
     cases = sorted({r.case for r in report.results})
-    out.write(
-        f"{'案件' if lang == 'zh' else 'case'} {', '.join(cases)} — as of 截至 {local(report.as_of, contract)}\n"
-    )
+    out.write(words.label("explain_head", cases=", ".join(cases), as_of=report.as_of) + "\n")
     for case in cases:
         for note in report.notes.get(case, ()):
-            out.write(_note(note, contract, lang) + "\n")
+            out.write(_note(note, words) + "\n")
     for r in report.results:
         f = r.finding
         occurrence = f" #{r.occurrence}" if r.occurrence > 1 else ""
         out.write(f"\n■ {r.obligation}{occurrence} — {r.title.pick(lang)} [{r.clause}]\n")
         for step in f.steps:
-            out.write(f"  · {step.text.pick(lang)}\n")
+            out.write(f"  · {words.step(step, r)}\n")
         if f.done is not None:
-            out.write(f"  · {'完成' if lang == 'zh' else 'done'}: {local(f.done, contract)}\n")
-        out.write(f"  ⇒ {status_label(r.status, lang)}: {f.reason.pick(lang)}\n")
+            out.write(f"  · {words.label('done')}: {words.time(f.done)}\n")
+        out.write(f"  ⇒ {words.status(r.status)}: {words.reason(r)}\n")
         margin = r.margin
         if margin is not None and r.status in ("met", "breached", "pending"):
-            label = "余量" if lang == "zh" else "margin"
-            out.write(f"    {label}: {words(margin, lang)}\n")
+            label = words.label("margin_left" if margin.total_seconds() >= 0 else "margin_late")
+            out.write(f"    {label}: {words.duration(abs(margin))}\n")
 
 
-def _note(note: CaseNote, contract: Contract, lang: str) -> str:
+def _note(note: CaseNote, words: Wording) -> str:
     e = note.event
-    title = contract.events[e.name].title.pick(lang)
+    values: dict[str, object] = {"at": e.at, "event": words.name_of_event(e.name), "id": e.name}
     if note.code == "undone" and note.by is not None:
-        if lang == "zh":
-            return f"注意: {local(e.at, contract)} 的{title} ({e.name}) 已被 {local(note.by.at, contract)} 的{contract.events[note.by.name].zh}撤销, 不计入"
-        return f"note: {e.name} ({title}) at {local(e.at, contract)} was undone by {note.by.name} at {local(note.by.at, contract)}: not counted"
-    if lang == "zh":
-        return (
-            f"注意: {local(e.at, contract)} 的{title} ({e.name}) 之前没有未结束的开始事件, 不计入"
-        )
-    return (
-        f"note: {e.name} ({title}) at {local(e.at, contract)} ends nothing: no open start before it"
-    )
+        values.update(by=words.name_of_event(note.by.name), by_at=note.by.at)
+        return words.label("note_undone", **values)
+    return words.label("note_unpaired", **values)

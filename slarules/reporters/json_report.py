@@ -11,9 +11,10 @@ import orjson
 
 from ..model import Contract
 from ..results import Result
+from ..wording import Wording
 from ..zones import LocalTimes
 from . import Counts, Format, register_format
-from .rows import iso, record_counts, result_dict
+from .rows import iso, record_counts, result_dict, unjudged_reason
 
 
 def head(as_of: datetime, contract: Contract, lang: str, out: IO[str]) -> None:
@@ -29,10 +30,11 @@ def body(
     """One result a line; orjson writes the times itself (ISO 8601 with offset, to the
     second), several times faster than json."""
     dumps, option, wrote = orjson.dumps, orjson.OPT_OMIT_MICROSECONDS, False
-    local = LocalTimes(contract.tz)
+    local, words = LocalTimes(contract.tz), Wording(contract, lang)
     for result in results:
         out.write("\n    " if first and not wrote else ",\n    ")
-        out.write(dumps(result_dict(result, local, times_as_text=False), option=option).decode())
+        row = result_dict(result, local, words, times_as_text=False)
+        out.write(dumps(row, option=option).decode())
         wrote = True
     return wrote
 
@@ -40,6 +42,7 @@ def body(
 def tail(counts: Counts, contract: Contract, lang: str, out: IO[str]) -> None:
     """The counts follow the results."""
     out.write("\n  ],\n")
+    words = Wording(contract, lang)
     rest = {
         "records": record_counts(counts),
         "rejected": [
@@ -50,10 +53,7 @@ def tail(counts: Counts, contract: Contract, lang: str, out: IO[str]) -> None:
                 "obligation": u.obligation,
                 "clause": u.clause,
                 "events": list(u.events),
-                "reason": {
-                    "zh": f"日志中没有{'或'.join(u.events)}记录",
-                    "en": f"the logs hold no {' or '.join(u.events)} event",
-                },
+                "reason": unjudged_reason(u.events, words),
             }
             for u in counts.unjudged
         ],

@@ -9,56 +9,13 @@ from datetime import datetime
 from typing import IO, Any
 
 from ..monthly import MonthlySummary
-from ..results import STATUS_TEXT, STATUSES
+from ..results import STATUSES
+from ..wording import Wording, catalogue
 from ..zones import LocalTimes
-from .rows import hours_minutes, local
-
-LABELS = {
-    "title": ("阶段性服务总结", "Monthly service summary"),
-    "as_of": ("截至", "as of"),
-    "faults": ("故障统计 (按申告级别)", "Faults by declared severity"),
-    "level": ("级别", "Level"),
-    "count": ("数量", "Count"),
-    "total": ("合计", "Total"),
-    "obligations": ("服务承诺达成情况", "Service levels by obligation"),
-    "obligation": ("义务", "Obligation"),
-    "clause": ("条款", "Clause"),
-    "rate": ("达成率", "Met rate"),
-    "breaches": ("违约明细", "Breaches"),
-    "case": ("案件", "Case"),
-    "due": ("到期", "Due"),
-    "late": ("超时", "Late by"),
-    "reason": ("说明", "Reason"),
-    "escalations": ("问题升级", "Escalations"),
-    "time": ("时间", "Time"),
-    "spares": ("备件更换", "Spare parts"),
-    "needed": ("确认需要", "Needed"),
-    "arrived": ("到达现场", "On site"),
-    "inspections": ("巡检完成情况", "Inspections done against due"),
-    "status": ("状态", "Status"),
-    "hotline": ("热线服务水平", "Hotline service level"),
-    "trend": ("趋势 (近几个月)", "Trend over the previous months"),
-    "month": ("月份", "Month"),
-    "breach_rate": ("违约率", "Breach rate"),
-    "per_device": ("每台设备故障数 (故障概率)", "Faults per device (fault probability)"),
-    "none": ("无", "none"),
-    "records": ("记录", "Records"),
-    "unjudged": (
-        "未评判的义务 (日志中无相关记录)",
-        "Duties not judged (no event of theirs in the logs)",
-    ),
-    "events": ("应有记录", "Evidence"),
-}
 
 
 def label(key: str, lang: str) -> str:
-    zh, en = LABELS[key]
-    return zh if lang == "zh" else en
-
-
-def both(key: str) -> str:
-    zh, en = LABELS[key]
-    return f"{zh} {en}"
+    return str(catalogue(lang)["report"][key])
 
 
 def _pct(value: float | None) -> str:
@@ -68,20 +25,28 @@ def _pct(value: float | None) -> str:
 def tables(s: MonthlySummary, lang: str) -> list[tuple[str, list[str], list[list[str]]]]:
     """The summary's sections as (heading, headers, rows): shared by Markdown and HTML."""
     c = s.contract
-    status_names = [f"{STATUS_TEXT[k].zh} {STATUS_TEXT[k].en}" for k in STATUSES]
+    words = Wording(c, lang)
+
+    def L(key: str) -> str:
+        return label(key, lang)
+
+    def local(at: object, contract: object = None) -> str:
+        return words.time(at) if isinstance(at, datetime) else ""
+
+    status_names = [words.status(k) for k in STATUSES]
     sections: list[tuple[str, list[str], list[list[str]]]] = []
     sections.append(
         (
-            both("faults"),
-            [both("level"), both("count")],
-            [[lv.label(), str(n)] for lv, n in s.faults_by_severity]
-            + [[both("total"), str(s.faults)]],
+            L("faults"),
+            [L("level"), L("count")],
+            [[lv.zh if lang == "zh" else lv.en, str(n)] for lv, n in s.faults_by_severity]
+            + [[L("total"), str(s.faults)]],
         )
     )
     sections.append(
         (
-            both("obligations"),
-            [both("obligation"), both("clause"), *status_names, both("rate")],
+            L("obligations"),
+            [L("obligation"), L("clause"), *status_names, L("rate")],
             [
                 [
                     f"{row.id} {row.title.pick(lang)}",
@@ -95,14 +60,14 @@ def tables(s: MonthlySummary, lang: str) -> list[tuple[str, list[str], list[list
     )
     sections.append(
         (
-            both("breaches"),
+            L("breaches"),
             [
-                both("case"),
-                both("obligation"),
-                both("clause"),
-                both("due"),
-                both("late"),
-                both("reason"),
+                L("case"),
+                L("obligation"),
+                L("clause"),
+                L("due"),
+                L("late"),
+                L("reason"),
             ],
             [
                 [
@@ -110,8 +75,8 @@ def tables(s: MonthlySummary, lang: str) -> list[tuple[str, list[str], list[list
                     r.obligation,
                     r.clause,
                     local(r.finding.due, c),
-                    hours_minutes(r.late_by),
-                    r.finding.reason.pick(lang),
+                    words.duration(r.late_by) if r.late_by is not None else "",
+                    words.reason(r),
                 ]
                 for r in s.breaches
             ],
@@ -119,42 +84,36 @@ def tables(s: MonthlySummary, lang: str) -> list[tuple[str, list[str], list[list
     )
     sections.append(
         (
-            both("escalations"),
-            [both("case"), both("level"), both("time")],
+            L("escalations"),
+            [L("case"), L("level"), L("time")],
             [[e.case, str(e.get("level")), local(e.at, c)] for e in s.escalations],
         )
     )
     sections.append(
         (
-            both("spares"),
-            [both("case"), both("needed"), both("arrived")],
+            L("spares"),
+            [L("case"), L("needed"), L("arrived")],
             [[e.case, local(e.at, c), local(a.at, c) if a else "-"] for e, a in s.spares],
         )
     )
     sections.append(
         (
-            both("inspections"),
-            [both("case"), both("status"), both("reason")],
-            [
-                [r.case, STATUS_TEXT[r.status].pick(lang), r.finding.reason.pick(lang)]
-                for r in s.inspections
-            ],
+            L("inspections"),
+            [L("case"), L("status"), L("reason")],
+            [[r.case, words.status(r.status), words.reason(r)] for r in s.inspections],
         )
     )
     sections.append(
         (
-            both("hotline"),
-            [both("month"), both("status"), both("reason")],
-            [
-                [r.case, STATUS_TEXT[r.status].pick(lang), r.finding.reason.pick(lang)]
-                for r in s.hotline
-            ],
+            L("hotline"),
+            [L("month"), L("status"), L("reason")],
+            [[r.case, words.status(r.status), words.reason(r)] for r in s.hotline],
         )
     )
     sections.append(
         (
-            both("unjudged"),
-            [both("obligation"), both("clause"), both("events")],
+            L("unjudged"),
+            [L("obligation"), L("clause"), L("events")],
             [
                 [
                     f"{u.obligation} {u.title.pick(lang)}",
@@ -170,8 +129,8 @@ def tables(s: MonthlySummary, lang: str) -> list[tuple[str, list[str], list[list
     devices = s.devices or 0
     sections.append(
         (
-            both("trend"),
-            [both("month"), both("faults"), both("breach_rate"), both("per_device")],
+            L("trend"),
+            [L("month"), L("faults"), L("breach_rate"), L("per_device")],
             [
                 [
                     t.label,
@@ -191,12 +150,13 @@ def _title(s: MonthlySummary, lang: str) -> str:
 
 
 def markdown(s: MonthlySummary, lang: str, out: IO[str]) -> None:
+    words = Wording(s.contract, lang)
     out.write(f"# {_title(s, lang)}\n\n")
-    out.write(f"{both('as_of')}: {local(s.as_of, s.contract)}\n\n")
+    out.write(f"{label('as_of', lang)}: {words.time(s.as_of)}\n\n")
     for heading, headers, rows in tables(s, lang):
         out.write(f"## {heading}\n\n")
         if not rows:
-            out.write(f"{both('none')}\n\n")
+            out.write(f"{label('none', lang)}\n\n")
             continue
         out.write("| " + " | ".join(headers) + " |\n")
         out.write("|" + "|".join("---" for _ in headers) + "|\n")
@@ -292,7 +252,8 @@ def html_page(s: MonthlySummary, lang: str, out: IO[str]) -> None:
     )
     out.write("</head>\n<body>\n")
     out.write(
-        f"<h1>{esc(_title(s, lang))}</h1>\n<p>{esc(both('as_of'))}: {esc(local(s.as_of, s.contract))}</p>\n"
+        f"<h1>{esc(_title(s, lang))}</h1>\n<p>{esc(label('as_of', lang))}: "
+        f"{esc(Wording(s.contract, lang).time(s.as_of))}</p>\n"
     )
     # Months with nothing judged show no bar (None), not a 0 % that would mislead.
     charts = [
@@ -300,7 +261,7 @@ def html_page(s: MonthlySummary, lang: str, out: IO[str]) -> None:
             [(t.label[2:], float(t.faults)) for t in s.trend],
             "#3b6ea5",
             lambda v: f"{v:g}",
-            both("faults"),
+            label("faults", lang),
         ),
         _bars(
             [
@@ -309,19 +270,19 @@ def html_page(s: MonthlySummary, lang: str, out: IO[str]) -> None:
             ],
             "#c0504d",
             lambda v: f"{v:.0f}%",
-            both("breach_rate"),
+            label("breach_rate", lang),
         ),
         _hbars(
             [(row.id, 100 * row.rate) for row in s.obligations if row.rate is not None],
             "#4f8f4f",
-            both("rate"),
+            label("rate", lang),
         ),
     ]
     out.write('<div class="charts">' + "".join(charts) + "</div>\n")
     for heading, headers, rows in tables(s, lang):
         out.write(f"<h2>{esc(heading)}</h2>\n")
         if not rows:
-            out.write(f"<p>{esc(both('none'))}</p>\n")
+            out.write(f"<p>{esc(label('none', lang))}</p>\n")
             continue
         out.write("<table>\n<tr>" + "".join(f"<th>{esc(h)}</th>" for h in headers) + "</tr>\n")
         for row in rows:
@@ -332,6 +293,7 @@ def html_page(s: MonthlySummary, lang: str, out: IO[str]) -> None:
 
 def as_dict(s: MonthlySummary, lang: str) -> dict[str, Any]:
     zoned = LocalTimes(s.contract.tz)
+    words = Wording(s.contract, lang)
 
     def iso(at: datetime | None) -> str | None:
         return None if at is None else zoned(at).isoformat()
@@ -352,7 +314,7 @@ def as_dict(s: MonthlySummary, lang: str) -> dict[str, Any]:
                 "clause": r.clause,
                 "due": iso(r.finding.due),
                 "late_by_seconds": int(r.late_by.total_seconds()) if r.late_by else None,
-                "reason": r.finding.reason.pick(lang),
+                "reason": words.reason(r),
             }
             for r in s.breaches
         ],

@@ -1,4 +1,4 @@
-"""Tables for a person: bilingual headers, local times, late-by in hours and minutes."""
+"""Tables for a person: headers, local times and lateness in the chosen language."""
 
 from __future__ import annotations
 
@@ -6,51 +6,35 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import IO
 
-from tabulate import tabulate
-
 from ..model import Contract
-from ..results import STATUS_TEXT, STATUSES, Result
+from ..results import STATUSES, Result
+from ..wording import Wording
 from . import Counts, Format, register_format
 from .grid import pages, write_grid, write_markdown
-from .rows import (
-    hours_minutes,
-    local,
-    records_line,
-    status_label,
-    summary_rows,
-    unjudged_lines,
-    warning_lines,
-)
+from .rows import records_line, summary_rows, unjudged_lines, warning_lines
 
-HEADERS = (
-    "案件 Case",
-    "义务 Obligation",
-    "条款 Clause",
-    "状态 Status",
-    "到期 Due",
-    "完成 Done",
-    "超时 Late by",
-    "说明 Reason",
-)
-
-
+COLUMNS = ("case", "obligation", "clause", "status", "due", "done", "late_by", "reason")
 LIMITS = (None, 24, 12, None, None, None, None, 48)  # columns a wide cell wraps at
 
 
-def _rows(
-    results: Iterable[Result], contract: Contract, lang: str, md: bool
-) -> Iterator[list[str]]:
+def headers(words: Wording) -> list[str]:
+    return [words.label(column) for column in COLUMNS]
+
+
+def _rows(results: Iterable[Result], words: Wording, md: bool) -> Iterator[list[str]]:
+    lang, time, duration = words.lang, words.time, words.duration
     for r in results:
         f = r.finding
+        late = r.late_by
         yield [
             r.case,
             r.obligation if md else f"{r.obligation}\n{r.title.pick(lang)}",
             r.clause,
-            status_label(r.status, lang),
-            local(f.due, contract),
-            local(f.done, contract),
-            hours_minutes(r.late_by),
-            f.reason.pick(lang),
+            words.status(r.status),
+            "" if f.due is None else time(f.due),
+            "" if f.done is None else time(f.done),
+            "" if late is None else duration(late),
+            words.reason(r),
         ]
 
 
@@ -59,12 +43,14 @@ def _body(md: bool) -> Callable[[Iterable[Result], Contract, str, IO[str], bool]
         results: Iterable[Result], contract: Contract, lang: str, out: IO[str], first: bool
     ) -> bool:
         # Written a page at a time (see grid.py): a year's audit is a long table.
+        words = Wording(contract, lang)
+        heads = headers(words)
         wrote = False
-        for page in pages(_rows(results, contract, lang, md)):
+        for page in pages(_rows(results, words, md)):
             if md:
-                write_markdown(out, HEADERS, page)
+                write_markdown(out, heads, page)
             else:
-                write_grid(out, HEADERS, page, LIMITS)
+                write_grid(out, heads, page, LIMITS)
             out.write("\n")
             wrote = True
         return wrote
@@ -72,24 +58,23 @@ def _body(md: bool) -> Callable[[Iterable[Result], Contract, str, IO[str], bool]
     return body
 
 
-def _tail(fmt: str) -> Callable[[Counts, Contract, str, IO[str]], None]:
+def _tail(md: bool) -> Callable[[Counts, Contract, str, IO[str]], None]:
     def tail(report: Counts, contract: Contract, lang: str, out: IO[str]) -> None:
-        status_headers = [f"{STATUS_TEXT[s].zh} {STATUS_TEXT[s].en}" for s in STATUSES]
-        out.write(
-            tabulate(
-                summary_rows(report, contract),
-                headers=["义务 Obligation", *status_headers],
-                tablefmt=fmt,
-            )
-        )
-        out.write("\n\n" + records_line(report, lang) + "\n")
-        notes = unjudged_lines(report, contract, lang) + warning_lines(report, contract, lang)
+        words = Wording(contract, lang)
+        heads = [words.label("obligation"), *(words.status(s) for s in STATUSES)]
+        rows = [[str(cell) for cell in row] for row in summary_rows(report, contract)]
+        if md:
+            write_markdown(out, heads, rows)
+        else:
+            write_grid(out, heads, rows, [None] * len(heads))
+        out.write("\n" + records_line(report, words) + "\n")
+        notes = unjudged_lines(report, words) + warning_lines(report, words)
         if notes:
             out.write("\n" + "\n".join(notes) + "\n")
         if report.rejected:
             out.write("\n")
             for rejection in report.rejected:
-                out.write(f"rejected 拒绝: {rejection}\n")
+                out.write(words.label("rejected", rejection=str(rejection)) + "\n")
 
     return tail
 
@@ -99,8 +84,9 @@ def _no_head(as_of: datetime, contract: Contract, lang: str, out: IO[str]) -> No
 
 
 def _markdown_head(as_of: datetime, contract: Contract, lang: str, out: IO[str]) -> None:
-    out.write(f"# {contract.title.pick(lang)}\n\nas of 截至 {local(as_of, contract)}\n\n")
+    words = Wording(contract, lang)
+    out.write(f"# {contract.title.pick(lang)}\n\n{words.label('as_of')} {words.time(as_of)}\n\n")
 
 
-register_format("table", Format(_no_head, _body(md=False), _tail("simple_grid")))
-register_format("markdown", Format(_markdown_head, _body(md=True), _tail("github")))
+register_format("table", Format(_no_head, _body(md=False), _tail(md=False)))
+register_format("markdown", Format(_markdown_head, _body(md=True), _tail(md=True)))

@@ -1,0 +1,267 @@
+"""The only place words are made: findings' codes and values -> Chinese or English.
+
+The message catalogues are data, one file per language (``zh.yaml``,
+``en.yaml`` beside this module), with named placeholders, so a translator or a
+contract manager changes wording without Python. Times, durations, budgets and
+the contract's names are formatted here and only here, one way per language.
+
+Text is made only for what is written out: reporters call :meth:`Wording.reason`
+for the rows they write, so an audit written as a verdict table builds no words.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..durations import Duration
+from ..model import Contract, Text
+from ..results import Msg, Ref, Result, Step
+from ..zones import LocalTimes
+
+LANGUAGES = ("zh", "en")
+SECTIONS = ("reason", "words", "step")  # where codes of findings and steps live
+
+
+@cache
+def catalogue(lang: str) -> dict[str, Any]:
+    """A language's catalogue, as data (``zh`` or ``en``)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"no wording for language {lang!r} (one of {', '.join(LANGUAGES)})")
+    text = resources.files(__name__).joinpath(f"{lang}.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@cache
+def _parts(template: str) -> tuple[tuple[str, str | None, str], ...]:
+    """A template as (literal, field or None, format spec) parts, parsed once."""
+    return tuple(
+        (literal, field, spec or "")
+        for literal, field, spec, _ in string.Formatter().parse(template)
+    )
+
+
+def placeholders(template: str) -> set[str]:
+    return {field for _, field, _ in _parts(template) if field}
+
+
+@dataclass(frozen=True)
+class _Implicit:
+    """The values every reason may name, read off its result."""
+
+    result: Result | None
+
+    def get(self, name: str) -> object:
+        r = self.result
+        if r is None:
+            return None
+        f = r.finding
+        if name == "start":
+            return f.start
+        if name == "due":
+            return f.due
+        if name == "done":
+            return f.done
+        if name == "as_of":
+            return r.as_of
+        if name == "late" and f.due is not None:
+            return (f.done or r.as_of) - f.due
+        if name == "spare" and f.due is not None and f.done is not None:
+            return f.due - f.done
+        if name == "overdue" and f.due is not None:
+            return r.as_of - f.due
+        return None
+
+
+class Wording:
+    """Words for one contract in one language."""
+
+    def __init__(self, contract: Contract, lang: str) -> None:
+        self.contract = contract
+        self.lang = lang
+        self.data = catalogue(lang)
+        self.local = LocalTimes(contract.tz)
+        fmt = self.data["format"]
+        self._weekdays: Sequence[str] = fmt["weekdays"]
+        self._units: Mapping[str, str] = fmt["duration"]
+        self._budget: Mapping[str, Any] = fmt["budget"]
+        self._list: str = str(fmt["list"])
+        self._none: str = str(fmt["none"])
+        self._pair: str = str(fmt["pair"])
+        self._sections = {
+            key: labels
+            for ob in contract.obligations
+            if getattr(ob, "requires", None) is not None
+            for key, labels in ob.requires.labels.items()  # type: ignore[attr-defined]
+        }
+
+    # -- codes
+
+    def template(self, code: str) -> str:
+        for section in SECTIONS:
+            found = self.data[section].get(code)
+            if found is not None:
+                return str(found)
+        raise KeyError(f"no wording for {code!r} in {self.lang}.yaml")
+
+    def text(
+        self, code: str, values: Sequence[tuple[str, object]] = (), result: Result | None = None
+    ) -> str:
+        """The words of a code with its values (and a result's own times)."""
+        given = dict(values)
+        implicit = _Implicit(result)
+        out = []
+        for literal, field, spec in _parts(self.template(code)):
+            out.append(literal)
+            if field is None:
+                continue
+            value = given[field] if field in given else implicit.get(field)
+            if spec and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                out.append(format(value, spec))
+            else:
+                out.append(self.value(value))
+        return "".join(out)
+
+    def reason(self, result: Result) -> str:
+        f = result.finding
+        return self.text(f.code, f.values, result)
+
+    def step(self, step: Step, result: Result | None = None) -> str:
+        return self.text(step.code, step.values, result)
+
+    def label(self, key: str, **values: object) -> str:
+        template = str(self.data["label"][key])
+        if not values:
+            return template
+        return self.text_of(template, values)
+
+    def text_of(self, template: str, values: Mapping[str, object]) -> str:
+        out = []
+        for literal, field, spec in _parts(template):
+            out.append(literal)
+            if field is not None:
+                value = values.get(field)
+                if spec and isinstance(value, (int, float)) and not isinstance(value, bool):
+                    out.append(format(value, spec))
+                else:
+                    out.append(self.value(value))
+        return "".join(out)
+
+    def status(self, status: str) -> str:
+        return str(self.data["status"][status])
+
+    # -- values
+
+    def value(self, value: object) -> str:
+        if value is None:
+            return str(self._none)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, datetime):
+            return self.time(value)
+        if isinstance(value, timedelta):
+            return self.duration(value)
+        if isinstance(value, Duration):
+            return self.budget(value)
+        if isinstance(value, Ref):
+            return self.name(value)
+        if isinstance(value, Msg):
+            return self.text(value.code, value.values)
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, float):
+            return f"{value:g}"
+        if isinstance(value, (int, Decimal)):
+            return str(value)
+        if isinstance(value, (tuple, list)):
+            items = list(value)
+            if items and all(isinstance(i, tuple) and len(i) == 2 for i in items):
+                return self._list.join(
+                    self.text_of(self._pair, {"name": a, "value": b}) for a, b in items
+                )
+            return self._list.join(self.value(item) for item in items)
+        return str(value)
+
+    def time(self, at: datetime) -> str:
+        """'2026-10-11 10:00 周日' / '2026-10-11 10:00 Sun', in the contract's zone."""
+        t = self.local(at)
+        return self.text_of(
+            str(self.data["format"]["time"]),
+            {
+                "date": f"{t.year:04d}-{t.month:02d}-{t.day:02d}",
+                "hm": f"{t.hour:02d}:{t.minute:02d}",
+                "weekday": self._weekdays[t.weekday()],
+            },
+        )
+
+    def duration(self, delta: timedelta) -> str:
+        """'10小时0分' / '10 h 0 min': days shown past 24 h, seconds when there are some."""
+        seconds = int(delta.total_seconds())  # toward zero, as the minutes shown
+        sign = "-" if seconds < 0 else ""
+        days, rest = divmod(abs(seconds), 86_400)
+        hours, rest = divmod(rest, 3_600)
+        minutes, secs = divmod(rest, 60)
+        units = self._units
+        parts = []
+        if days:
+            parts.append(units["days"].format(n=days))
+        if days or hours:
+            parts.append(units["hours"].format(n=hours))
+        parts.append(units["minutes"].format(n=minutes))
+        if secs:
+            parts.append(units["seconds"].format(n=secs))
+        return sign + str(units["join"]).join(parts)
+
+    def budget(self, duration: Duration) -> str:
+        """A term of the rules ('10 min', '1 wd') in words: '10分钟', '1 working day'."""
+        form = self._budget[duration.unit]
+        n = f"{duration.amount.normalize():f}"
+        if isinstance(form, Mapping):
+            form = form["one"] if duration.amount == 1 else form["other"]
+        return str(form).format(n=n)
+
+    def name_of_event(self, name: str) -> str:
+        return self.name(Ref("event", name))
+
+    def name(self, ref: Ref) -> str:
+        """A name the contract gives, in this language."""
+        c, kind, key = self.contract, ref.kind, ref.id
+        zh = self.lang == "zh"
+        if kind == "event":
+            event = c.events.get(key)
+            return key if event is None else event.title.pick(self.lang)
+        if kind == "obligation":
+            try:
+                return c.obligation(key).title.pick(self.lang)
+            except KeyError:
+                return key
+        if kind == "level":
+            level = c.level(key)
+            return key if level is None else (level.zh if zh else level.en)
+        if kind == "definition":
+            level = c.level(key)
+            return key if level is None else (level.definition if zh else level.when.describe())
+        if kind == "band":
+            band = next((b for b in c.bands if b.id == key), None)
+            return key if band is None else (band.zh if zh else band.en)
+        if kind == "site":
+            site = c.site(key)
+            return key if site is None else (site.zh if zh else site.pinyin.title())
+        if kind == "device":
+            device = next((d for d in c.devices if d.id == key), None)
+            return key if device is None else device.title.pick(self.lang)
+        if kind == "section":
+            labels: Text | None = self._sections.get(key)
+            return key if labels is None else labels.pick(self.lang)
+        if kind in ("clock", "party", "op", "fact"):
+            return str(self.data[kind].get(key, key))
+        return key
