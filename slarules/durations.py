@@ -14,6 +14,8 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
+from .errors import short_repr as _shown
+
 Unit = Literal["s", "min", "h", "d", "wd"]
 
 ELAPSED_UNITS: dict[str, int] = {"s": 1, "min": 60, "h": 3600}
@@ -21,6 +23,18 @@ DAY_UNITS = ("d", "wd")
 UNITS: tuple[str, ...] = (*ELAPSED_UNITS, *DAY_UNITS)
 
 _PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
+
+# The longest duration the tool takes, in any unit: 100 years of 365 days. A limit of the tool,
+# not a contract term: no service term is that long, and it keeps every due time far inside
+# what ``datetime`` can hold (a budget of 10**30 min would overflow it).
+MAX_DAYS = 36_500
+MAX_AMOUNT: dict[str, int] = {
+    "s": MAX_DAYS * 86_400,
+    "min": MAX_DAYS * 1_440,
+    "h": MAX_DAYS * 24,
+    "d": MAX_DAYS,
+    "wd": MAX_DAYS,
+}
 
 
 class DurationError(ValueError):
@@ -63,23 +77,29 @@ class Duration:
 
 
 def parse_duration(text: str) -> Duration:
-    """Parse ``"30 min"``, ``"0.5 h"``, ``"2 d"``, ``"1 wd"``."""
+    """Parse ``"30 min"``, ``"0.5 h"``, ``"2 d"``, ``"1 wd"``; at most 100 years in any unit."""
     match = _PATTERN.match(text) if isinstance(text, str) else None
     if match is None:
         raise DurationError(
-            f"bad duration {text!r}: write a number and a unit, one of {', '.join(UNITS)}"
+            f"bad duration {_shown(text)}: write a number and a unit, one of {', '.join(UNITS)}"
             " (e.g. '30 min', '4 h', '2 d', '5 wd')"
         )
     number, unit = match.groups()
     if unit not in UNITS:
         hint = " (minutes are 'min')" if unit in ("m", "mins", "minute", "minutes") else ""
         raise DurationError(
-            f"bad duration unit {unit!r} in {text!r}{hint}: use one of {', '.join(UNITS)}"
+            f"bad duration unit {_shown(unit)} in {_shown(text)}{hint}: "
+            f"use one of {', '.join(UNITS)}"
         )
     try:
         amount = Decimal(number)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
         raise DurationError(f"bad duration number in {text!r}") from exc
+    if amount > MAX_AMOUNT[unit]:
+        raise DurationError(
+            f"duration {_shown(text)} is too long: at most {MAX_AMOUNT[unit]:,} {unit} "
+            "(100 years, the longest a duration may be)"
+        )
     if unit in DAY_UNITS and amount != amount.to_integral_value():
-        raise DurationError(f"bad duration {text!r}: days and working days are whole numbers")
+        raise DurationError(f"bad duration {_shown(text)}: days and working days are whole numbers")
     return Duration(amount, unit)  # type: ignore[arg-type]

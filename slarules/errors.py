@@ -5,6 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def short_repr(value: object, limit: int = 60) -> str:
+    """``repr`` of a value, cut short: an error line stays one readable line."""
+    shown = repr(value)
+    if len(shown) <= limit:
+        return shown
+    return f"{shown[: limit - 20]}...{shown[-12:]} ({len(shown):,} chars)"
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     file: str

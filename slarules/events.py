@@ -107,6 +107,8 @@ def _convert(contract: m.Contract, spec: m.FieldSpec, value: Any) -> Any:
             known = {s.level for s in contract.support_levels}
             if known and number not in known:
                 raise ValueError(f"unknown support level {value!r} (one of {sorted(known)})")
+        elif spec.bounds is not None:
+            _check_bounds(spec, number)
         return number
     if kind == "time":
         return parse_time(value, contract.tz)
@@ -123,6 +125,20 @@ def _convert(contract: m.Contract, spec: m.FieldSpec, value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError(f"{spec.name} must be text, got {value!r}")
     return value
+
+
+def _shown(number: float) -> str:
+    return str(int(number)) if number == number and float(number).is_integer() else str(number)
+
+
+def _check_bounds(spec: m.FieldSpec, number: float) -> None:
+    """Raise ValueError unless ``number`` lies within the field's min and max."""
+    if number != number:  # NaN: no bound holds or fails
+        raise ValueError(f"{spec.name} must be a number, got {number}")
+    if spec.min is not None and number < spec.min:
+        raise ValueError(f"{spec.name} must be at least {_shown(spec.min)}, got {_shown(number)}")
+    if spec.max is not None and number > spec.max:
+        raise ValueError(f"{spec.name} must be at most {_shown(spec.max)}, got {_shown(number)}")
 
 
 def _blank(value: Any) -> bool:
@@ -205,8 +221,14 @@ class RecordChecker:
                         known = names[(kind, value)] = _convert(contract, spec, value)
                     facts[key] = known
                 elif type(value) is int and kind == "integer":
+                    bounds = spec.bounds
+                    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+                        raise ValueError  # the slow path says which bound
                     facts[key] = value
                 elif kind == "number" and (type(value) is int or type(value) is float):
+                    bounds = spec.bounds
+                    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+                        raise ValueError  # the slow path says which bound (NaN fails both)
                     facts[key] = float(value)
                 elif kind == "level" and type(value) is int and value in self._levels:
                     facts[key] = value

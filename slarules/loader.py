@@ -9,7 +9,9 @@ pointing at ``file:line:column``.
 from __future__ import annotations
 
 import difflib
+import errno
 import os
+import stat
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +26,7 @@ from . import model as m
 from .calendar import WorkCalendar
 from .conditions import All, Any_, Compare, Condition, Not
 from .durations import Duration, DurationError, parse_duration
-from .errors import Location, RuleError, RulesInvalid
+from .errors import Location, RuleError, RulesInvalid, short_repr
 from .schemas import RULE_KINDS, load_schema
 from .yamlsource import Document, parse_yaml
 from .yamlsource import Path as YPath
@@ -41,6 +43,9 @@ CLOCK_UNITS = {
 }
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ENV_RULES = "SLARULES_RULES"
+# A rules, mapping or test-case file is a few KB of hand-written YAML (the generated calendar,
+# the largest, is under 40 KB); anything past this limit of the tool is refused unread.
+MAX_FILE_BYTES = 10 * 2**20
 
 
 def bundled_rules_dir() -> Path:
@@ -84,6 +89,7 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 class _Errors:
     def __init__(self) -> None:
         self.items: list[RuleError] = []
+        self.unread = 0  # rules files that could not be read (their kind is unknown)
 
     def at(self, doc: Document, path: YPath, message: str, *, key: bool = False) -> None:
         self.items.append(RuleError(doc.locate(path, key=key), message, path))
@@ -122,7 +128,19 @@ def _report_schema_error(doc: Document, error: ValidationError, errors: _Errors)
         for key in error.instance:
             if key not in allowed:
                 hint = _suggest(key, allowed)
-                errors.at(doc, (*path, key), f"unknown key {key!r} in {where}{hint}", key=True)
+                errors.at(
+                    doc, (*path, key), f"unknown key {short_repr(key)} in {where}{hint}", key=True
+                )
+        return
+    if error.validator == "maxLength" and isinstance(error.instance, str):
+        key = "propertyNames" in error.schema_path
+        errors.at(
+            doc,
+            (*path, error.instance) if key else path,
+            f"{where}: {'a key' if key else 'a value'} of {len(error.instance):,} characters, "
+            f"more than the {expected} an id, name or title may have",
+            key=key,
+        )
         return
     if error.validator == "required":
         errors.at(doc, path, f"{where}: {error.message.replace(' property', ' key')}")
@@ -131,7 +149,7 @@ def _report_schema_error(doc: Document, error: ValidationError, errors: _Errors)
         choices = expected if error.validator == "enum" else [expected]
         hint = _suggest(str(error.instance), [str(c) for c in choices])
         shown = ", ".join(map(str, choices))
-        errors.at(doc, path, f"{where}: {error.instance!r} is not one of: {shown}{hint}")
+        errors.at(doc, path, f"{where}: {short_repr(error.instance)} is not one of: {shown}{hint}")
         return
     if error.validator == "pattern" and isinstance(error.instance, str):
         if "wd" in expected:
@@ -144,21 +162,72 @@ def _report_schema_error(doc: Document, error: ValidationError, errors: _Errors)
             errors.at(doc, path, f"{where}: bad date {error.instance!r}: write YYYY-MM-DD")
             return
     if error.validator == "type":
-        errors.at(doc, path, f"{where}: expected {error.validator_value}, got {error.instance!r}")
+        errors.at(
+            doc,
+            path,
+            f"{where}: expected {error.validator_value}, got {short_repr(error.instance)}",
+        )
         return
-    errors.at(doc, path, f"{where}: {error.message}")
+    message = error.message
+    if len(message) > 200:  # it quotes the value: say it short
+        message = message.replace(repr(error.instance), short_repr(error.instance))
+    errors.at(doc, path, f"{where}: {message}")
 
 
 # ---------------------------------------------------------------- file stage
 
 
+def _odd_path(path: Path, exc: OSError) -> str:
+    """Why a path cannot be opened, in words (a loop, a dangling link, a missing file)."""
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link loop"
+    if isinstance(exc, FileNotFoundError) and path.is_symlink():
+        return f"a symbolic link to {os.readlink(path)}, which does not exist"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    return exc.strerror or str(exc)
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"the file is {size / 2**20:.1f} MiB; a rules, mapping or test-case file may hold at "
+        f"most {MAX_FILE_BYTES // 2**20} MiB"
+    )
+
+
+def _read_file(path: Path, *, regular_only: bool) -> bytes | RuleError:
+    """A YAML file's bytes (at most MAX_FILE_BYTES), or the located reason it is not read.
+
+    A rules directory is read for regular files only; a file named on its own may also be
+    a pipe (``<(...)``), read once. A directory, a device or a socket is never read.
+    """
+    where = Location(str(path))
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return RuleError(where, _odd_path(path, exc))
+    if stat.S_ISDIR(info.st_mode):
+        return RuleError(where, "a directory, not a YAML file")
+    if not stat.S_ISREG(info.st_mode) and (regular_only or not stat.S_ISFIFO(info.st_mode)):
+        return RuleError(where, "not a regular file (a pipe, device or socket): not read")
+    if info.st_size > MAX_FILE_BYTES:
+        return RuleError(where, _too_big(info.st_size))
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)  # a file that grew, or a pipe, stops here
+    except OSError as exc:
+        return RuleError(where, _odd_path(path, exc))
+    if len(raw) > MAX_FILE_BYTES:
+        return RuleError(where, _too_big(len(raw)))
+    return raw
+
+
 def read_document(path: Path, kind: str) -> Document:
     """One YAML file of a given kind, parsed and schema-checked; RulesInvalid otherwise."""
     errors = _Errors()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RulesInvalid([RuleError(Location(str(path)), exc.strerror or str(exc))]) from None
+    raw = _read_file(path, regular_only=False)
+    if isinstance(raw, RuleError):
+        raise RulesInvalid([raw])
     doc, parse_errors = parse_yaml(raw, str(path))
     errors.extend(parse_errors)
     if doc is not None:
@@ -171,18 +240,51 @@ def read_document(path: Path, kind: str) -> Document:
     return doc
 
 
+def _rules_files(directory: Path, errors: _Errors) -> list[Path]:
+    """The directory's .yaml/.yml files that stay inside it (a link may not lead out)."""
+    where = Location(str(directory))
+    try:
+        info = directory.stat()
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError) and not directory.is_symlink():
+            errors.items.append(RuleError(where, "no such rules directory"))
+        else:
+            errors.items.append(RuleError(where, f"rules directory: {_odd_path(directory, exc)}"))
+        return []
+    if not stat.S_ISDIR(info.st_mode):
+        errors.items.append(
+            RuleError(where, "not a directory: the rules are a directory of .yaml files")
+        )
+        return []
+    root = Path(os.path.realpath(directory))
+    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    if not files:
+        errors.items.append(RuleError(where, "no .yaml files in the rules directory"))
+    kept = []
+    for file in files:
+        if file.is_symlink():
+            target = Path(os.path.realpath(file))
+            if root not in target.parents:
+                errors.items.append(
+                    RuleError(
+                        Location(str(file)),
+                        f"a symbolic link to {target}, outside the rules directory: refused",
+                    )
+                )
+                continue
+        kept.append(file)
+    return kept
+
+
 def _read_documents(directory: Path, errors: _Errors) -> dict[str, list[Document]]:
     by_kind: dict[str, list[Document]] = {}
-    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
-    if not directory.is_dir():
-        errors.items.append(RuleError(Location(str(directory)), "no such rules directory"))
-        return by_kind
-    if not files:
-        errors.items.append(
-            RuleError(Location(str(directory)), "no .yaml files in the rules directory")
-        )
-    for file in files:
-        doc, parse_errors = parse_yaml(file.read_bytes(), str(file))
+    for file in _rules_files(directory, errors):
+        raw = _read_file(file, regular_only=True)
+        if isinstance(raw, RuleError):
+            errors.items.append(raw)
+            errors.unread += 1
+            continue
+        doc, parse_errors = parse_yaml(raw, str(file))
         errors.extend(parse_errors)
         if doc is None:
             continue
@@ -240,8 +342,14 @@ class _Builder:
             return None
 
     def duration(
-        self, doc: Document, path: YPath, raw: Any, units: tuple[str, ...] | None
+        self,
+        doc: Document,
+        path: YPath,
+        raw: Any,
+        units: tuple[str, ...] | None,
+        what: str | None = None,
     ) -> Duration | None:
+        """A duration; ``what`` ("a budget") names a term that must be more than 0."""
         try:
             value = parse_duration(raw)
         except DurationError as exc:
@@ -252,18 +360,28 @@ class _Builder:
                 doc, path, f"{raw!r}: this clock counts in {' or '.join(units)}, not {value.unit}"
             )
             return None
+        if what is not None and value.amount <= 0:
+            self.errors.at(doc, path, f"{what} must be more than 0, got {raw!r}")
+            return None
         return value
 
-    def dated(self, doc: Document, path: YPath, raw: Any, units: tuple[str, ...] | None) -> Any:
+    def dated(
+        self,
+        doc: Document,
+        path: YPath,
+        raw: Any,
+        units: tuple[str, ...] | None,
+        what: str | None = None,
+    ) -> Any:
         """A Dated[Duration], or None after recording an error (the load then fails)."""
         if not isinstance(raw, list):
-            value = self.duration(doc, path, raw, units)
+            value = self.duration(doc, path, raw, units, what)
             return None if value is None else m.Dated.always(value)
         starts: list[datetime | None] = []
         values = []
         for i, entry in enumerate(raw):
             day = self.date_of(doc, (*path, i, "from"), entry["from"])
-            value = self.duration(doc, (*path, i, "value"), entry["value"], units)
+            value = self.duration(doc, (*path, i, "value"), entry["value"], units, what)
             if day is None or value is None:
                 return None
             start = datetime(day.year, day.month, day.day, tzinfo=self.tz)
@@ -396,12 +514,34 @@ class _Builder:
             )
         return tuple(sites), tuple(bands), doc.data["origin"], names
 
+    def field_spec(
+        self, doc: Document, path: YPath, name: str, spec: dict[str, Any]
+    ) -> m.FieldSpec:
+        low, high = spec.get("min"), spec.get("max")
+        if (low is not None or high is not None) and spec["type"] not in ("number", "integer"):
+            key = "min" if low is not None else "max"
+            self.errors.at(
+                doc,
+                (*path, key),
+                f"{name}: min and max bound number and integer fields, not {spec['type']}",
+            )
+            low = high = None
+        if low is not None and high is not None and low > high:
+            self.errors.at(doc, (*path, "min"), f"{name}: min {low} is more than max {high}")
+        return m.FieldSpec(
+            name,
+            spec["type"],
+            bool(spec.get("required", False)),
+            None if low is None else float(low),
+            None if high is None else float(high),
+        )
+
     def events(self, doc: Document) -> dict[str, m.EventType]:
         out = {}
         names = set(doc.data["events"])
         for name, raw in doc.data["events"].items():
             fields = {
-                fname: m.FieldSpec(fname, spec["type"], bool(spec.get("required", False)))
+                fname: self.field_spec(doc, ("events", name, "fields", fname), fname, spec)
                 for fname, spec in raw.get("fields", {}).items()
             }
             for i, undone in enumerate(raw.get("undoes", [])):
@@ -486,7 +626,9 @@ class _Builder:
 
     def budget(self, doc: Document, path: YPath, raw: Any, units: tuple[str, ...]) -> m.Budget:
         if not isinstance(raw, dict):
-            return m.Budget(None, MappingProxyType({"": self.dated(doc, path, raw, units)}))
+            return m.Budget(
+                None, MappingProxyType({"": self.dated(doc, path, raw, units, "a budget")})
+            )
         keys = self.level_ids if raw["by"] == "severity" else self.band_ids
         cells: dict[str, m.Dated[Any] | None] = {}
         for key, value in raw["table"].items():
@@ -494,7 +636,9 @@ class _Builder:
             if key not in keys:
                 what = "severity" if raw["by"] == "severity" else "band"
                 self.errors.at(doc, cpath, f"unknown {what} {key!r}{_suggest(key, keys)}", key=True)
-            cells[key] = None if value == "n/a" else self.dated(doc, cpath, value, units)
+            cells[key] = (
+                None if value == "n/a" else self.dated(doc, cpath, value, units, "a budget")
+            )
         return m.Budget(raw["by"], MappingProxyType(cells))
 
     def severities(self, doc: Document, path: YPath, raw: list[str]) -> tuple[str, ...]:
@@ -590,7 +734,7 @@ class _Builder:
                     self.event(doc, (*path, "updates", j), u) for j, u in enumerate(raw["updates"])
                 ),
                 interval=self.dated(
-                    doc, (*path, "interval"), raw["interval"], CLOCK_UNITS["elapsed"]
+                    doc, (*path, "interval"), raw["interval"], CLOCK_UNITS["elapsed"], "an interval"
                 ),
             )
         if kind == "severity_check":
@@ -598,7 +742,13 @@ class _Builder:
         if kind == "periodic":
             after = None
             if "after_period_end" in raw:
-                after = self.dated(doc, (*path, "after_period_end"), raw["after_period_end"], units)
+                after = self.dated(
+                    doc,
+                    (*path, "after_period_end"),
+                    raw["after_period_end"],
+                    units,
+                    "the time after the period's end",
+                )
             return m.Periodic(
                 **base,
                 period=raw["period"],
@@ -612,7 +762,9 @@ class _Builder:
                 **base,
                 notice=ev("notice"),
                 clock=raw["clock"],
-                at_least=self.dated(doc, (*path, "at_least"), raw["at_least"], units),
+                at_least=self.dated(
+                    doc, (*path, "at_least"), raw["at_least"], units, "a notice period"
+                ),
                 party=raw.get("party", "provider"),
                 for_event=ev("for_event") if "for_event" in raw else None,
                 except_after_severity=self.severities(
@@ -625,7 +777,7 @@ class _Builder:
                 event=ev("event"),
                 until_field=raw["until_field"],
                 at_least=self.dated(
-                    doc, (*path, "at_least"), raw["at_least"], CLOCK_UNITS["elapsed"]
+                    doc, (*path, "at_least"), raw["at_least"], CLOCK_UNITS["elapsed"], "a minimum"
                 ),
             )
         if kind == "service_level":
@@ -639,6 +791,7 @@ class _Builder:
                     (*path, "threshold", "value"),
                     raw["threshold"]["value"],
                     CLOCK_UNITS["elapsed"],
+                    "a threshold",
                 ),
                 target_op=raw["target"]["op"],
                 target_percent=float(raw["target"]["percent"]),
@@ -660,12 +813,14 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
     directory = resolve_rules_dir(rules)
     errors = _Errors()
     by_kind = _read_documents(directory, errors)
+    if not by_kind and errors.items:
+        raise RulesInvalid(errors.items)  # nothing was read: "no file of kind ..." adds nothing
     missing = [k for k in REQUIRED_KINDS if k not in by_kind]
     invalid_kinds = {doc.data.get("kind") for doc in by_kind.get("_invalid", [])}
     if missing:
         # Without a valid core file nothing else can be checked against it.
         absent = [k for k in missing if k not in invalid_kinds]
-        if absent:
+        if absent and not errors.unread:  # an unread file may be the one
             errors.items.append(
                 RuleError(
                     Location(str(directory)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -109,9 +110,22 @@ class Band:
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
+    """A fact an event may carry. ``min``/``max`` bound a number or integer field."""
+
     name: str
     type: str
     required: bool
+    min: float | None = None
+    max: float | None = None
+    # (min, max) with open ends as infinities, or None: the record check tests only fields
+    # that have bounds.
+    bounds: tuple[float, float] | None = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        bounded = self.min is not None or self.max is not None
+        low = -math.inf if self.min is None else self.min
+        high = math.inf if self.max is None else self.max
+        object.__setattr__(self, "bounds", (low, high) if bounded else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,13 +20,47 @@ Path = tuple[str | int, ...]
 
 # Alias expansion is bounded so a "billion laughs" document is refused at once.
 MAX_NODES = 50_000
+# Nesting is bounded as well: PyYAML composes nodes recursively, so 2 KB of "[[[[...]]]]" would
+# end in a RecursionError. Rules files nest a handful of levels; 64 is far beyond any of them.
+MAX_DEPTH = 64
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+_DEEP = f"nested more than {MAX_DEPTH} levels deep (the limit for these files)"
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    """SafeLoader that counts collections as their start events come, before composing them."""
+
+    _depth = 0
+
+    def _descend(self) -> None:
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise _TooDeep(event.start_mark, _DEEP)
+
+    # The anchor is a name or None; typed as the stubs type it.
+    def compose_sequence_node(self, anchor: dict[Any, Node]) -> SequenceNode:
+        self._descend()
+        node = super().compose_sequence_node(anchor)
+        self._depth -= 1
+        return node
+
+    def compose_mapping_node(self, anchor: dict[Any, Node]) -> MappingNode:
+        self._descend()
+        node = super().compose_mapping_node(anchor)
+        self._depth -= 1
+        return node
 
 
 @dataclass
@@ -62,6 +96,7 @@ class _Builder:
         self.loader = loader
         self.errors = errors
         self.count = 0
+        self.open: set[int] = set()  # the collections being built, to catch an alias loop
 
     def _mark(self, node: Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
@@ -75,13 +110,22 @@ class _Builder:
         if self.count > MAX_NODES:
             raise _TooLarge
         self.doc.positions.setdefault(path, self._mark(node))
-        if isinstance(node, MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, SequenceNode):
-            if node.tag != f"{_CORE}seq":
-                self._error(node, f"tag {node.tag!r} is not allowed in rules files", path)
-                return None
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, (MappingNode, SequenceNode)):
+            # The composer bounds how deep the text nests; aliases can nest deeper still.
+            if id(node) in self.open:
+                raise _TooDeep(node.start_mark, "an alias refers to a collection that holds it")
+            if len(path) >= MAX_DEPTH:
+                raise _TooDeep(node.start_mark, _DEEP)
+            self.open.add(id(node))
+            try:
+                if isinstance(node, MappingNode):
+                    return self._mapping(node, path)
+                if node.tag != f"{_CORE}seq":
+                    self._error(node, f"tag {node.tag!r} is not allowed in rules files", path)
+                    return None
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            finally:
+                self.open.discard(id(node))
         assert isinstance(node, ScalarNode)
         if node.tag not in _SCALAR_TAGS:
             self._error(node, f"tag {node.tag!r} is not allowed in rules files", path)
@@ -145,6 +189,11 @@ def parse_yaml(raw: bytes, file: str) -> tuple[Document | None, list[RuleError]]
         return None, [_reader_error(text, exc, file)]
     try:
         node = loader.get_single_node()
+    except _TooDeep as exc:
+        errors.append(
+            RuleError(Location(file, exc.mark.line + 1, exc.mark.column + 1), exc.message)
+        )
+        return None, errors
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
@@ -166,6 +215,11 @@ def parse_yaml(raw: bytes, file: str) -> tuple[Document | None, list[RuleError]]
     builder = _Builder(doc, loader, errors)
     try:
         doc.data = builder.build(node, ())
+    except _TooDeep as exc:
+        errors.append(
+            RuleError(Location(file, exc.mark.line + 1, exc.mark.column + 1), exc.message)
+        )
+        return None, errors
     except _TooLarge:
         errors.append(
             RuleError(

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from slarules.calendar import CalendarNotCovered, WorkCalendar
+from slarules.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CALENDAR_YAML = ROOT / "rules" / "calendar.yaml"
@@ -56,27 +59,45 @@ def test_file_shape() -> None:
     assert doc["kind"] == "Calendar"
     assert doc["timezone"] == "Asia/Shanghai"
     assert doc["weekend"] == ["sat", "sun"]
-    assert doc["covers"] == {"from": 2019, "to": 2026}
+    # 2008: the first year of the current holiday system; 2026: the last notice published.
+    assert doc["covers"] == {"from": 2008, "to": 2026}
     assert doc["fallback"] == "error"
-    assert sorted(doc["years"]) == list(range(2019, 2027))
+    assert sorted(doc["years"]) == list(range(2008, 2027))
     for year, data in doc["years"].items():
         assert set(data) == {"source", "rest_days", "workdays"}
         assert all(_day(d).year == year for d in data["rest_days"] + data["workdays"])
+        # Every year names its notice, and every notice since 2008 moves some weekend day.
+        assert str(year) in data["source"] or "国办发明电" in data["source"], year
+        assert data["workdays"], year
     assert doc["years"][2024]["source"] == "国办发明电〔2023〕7号"
+    assert doc["years"][2016]["source"] == "国办发明电〔2015〕18号"
+    assert "国发明电〔2015〕1号" in doc["years"][2015]["source"]
 
 
 # Days on which rules/calendar.yaml (from `holidays`) and `chinese_calendar` disagree, each with
 # the State Council notice that settles it: {date: (is it a working day, why)}. None found for
-# 2019-2026 with holidays 0.109 and chinesecalendar 1.11, including the two mid-year changes
-# (2019's 劳动节 made four days, so 2019-05-05 Sunday worked; 2020's 春节 extended to 02-02, so
-# Saturday 2020-02-01 was no longer a working day).
+# 2008-2026 with holidays 0.109 and chinesecalendar 1.11, including the mid-year changes (2015's
+# 抗战胜利70周年 day, 09-03..05 off and Sunday 09-06 worked; 2019's 劳动节 made four days, so
+# 2019-05-05 Sunday worked; 2020's 春节 extended to 02-02, so Saturday 2020-02-01 was no longer a
+# working day) and the days a notice sets in the year before (2011-12-31, 2018-12-29/31).
 KNOWN_DISAGREEMENTS: dict[date, tuple[bool, str]] = {}
+
+
+def years_both_cover(chinese_calendar: Any) -> range:
+    """The years rules/calendar.yaml and chinesecalendar both have (its range grows by release)."""
+    theirs = chinese_calendar.constants.holidays
+    first = max(CAL.first_year, min(theirs).year)
+    last = min(CAL.last_year, max(theirs).year)
+    return range(first, last + 1)
 
 
 def test_every_day_matches_chinese_calendar() -> None:
     chinese_calendar = pytest.importorskip("chinese_calendar")
+    years = years_both_cover(chinese_calendar)
+    # chinesecalendar has 2004 on (1.11: to 2026), so the check starts where ours does.
+    assert years[0] == CAL.first_year and len(years) >= 18
     mismatches = []
-    for d in days("2019-01-01", "2026-12-31"):
+    for d in days(f"{years[0]}-01-01", f"{years[-1]}-12-31"):
         expected = chinese_calendar.is_workday(d)
         if d in KNOWN_DISAGREEMENTS:
             truth, _why = KNOWN_DISAGREEMENTS[d]
@@ -98,9 +119,13 @@ def test_the_two_changed_schedules() -> None:
     assert CAL.is_working_day(date(2020, 2, 3))
 
 
-# Every make-up working day (调休上班) in the notices for 2024 (国办发明电〔2023〕7号),
-# 2025 (国办发明电〔2024〕12号) and 2026 (国办发明电〔2025〕7号), typed in from the notices.
+# Every make-up working day (调休上班) in the notices for 2008 (国务院办公厅关于2008年部分节假日
+# 安排的通知; its Saturday 2007-12-29 lies before the calendar), 2016 (国办发明电〔2015〕18号), 2024
+# (国办发明电〔2023〕7号), 2025 (国办发明电〔2024〕12号) and 2026 (国办发明电〔2025〕7号), typed in
+# from the notices.
 MAKE_UP_DAYS = {
+    2008: ["2008-02-02", "2008-02-03", "2008-05-04", "2008-09-27", "2008-09-28"],
+    2016: ["2016-02-06", "2016-02-14", "2016-06-12", "2016-09-18", "2016-10-08", "2016-10-09"],
     2024: ["2024-02-04", "2024-02-18", "2024-04-07", "2024-04-28", "2024-05-11", "2024-09-14",
            "2024-09-29", "2024-10-12"],
     2025: ["2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11"],
@@ -133,6 +158,10 @@ def test_2024_02_04_sunday_is_a_working_day() -> None:
 
 # (first, last) rest day of the National Day and Spring Festival breaks, from the notices.
 BREAKS = {
+    "national day 2008": ("2008-09-29", "2008-10-05"),
+    "spring festival 2016": ("2016-02-07", "2016-02-13"),
+    "dragon boat 2016": ("2016-06-09", "2016-06-11"),
+    "national day 2016": ("2016-10-01", "2016-10-07"),
     "national day 2024": ("2024-10-01", "2024-10-07"),
     "national day 2025 (with mid-autumn)": ("2025-10-01", "2025-10-08"),
     "national day 2026": ("2026-10-01", "2026-10-07"),
@@ -157,7 +186,7 @@ def test_generated_file_is_up_to_date() -> None:
     assert spec and spec.loader
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
-    fresh = gen.render(2019, 2026)
+    fresh = gen.render(2008, 2026)
     # The header names the package version; the data must be what the script writes.
     strip = [line for line in fresh.splitlines() if "Generated by" not in line]
     have = [
@@ -197,7 +226,7 @@ def test_add_and_between_semantics() -> None:
         CAL.working_days_before(date(2024, 10, 8), 0)
 
 
-covered = st.dates(date(2019, 1, 1), date(2026, 12, 31))
+covered = st.dates(date(2008, 1, 1), date(2026, 12, 31))
 
 
 @settings(max_examples=300, deadline=None, database=None)
@@ -216,7 +245,7 @@ def test_between_undoes_add(d: date, n: int) -> None:
 
 
 @settings(max_examples=200, deadline=None, database=None)
-@given(st.dates(date(2017, 1, 1), date(2029, 12, 31)), st.integers(-400, 400))
+@given(st.dates(date(2006, 1, 1), date(2029, 12, 31)), st.integers(-400, 400))
 def test_fallback_weekdays_across_the_edges(d: date, n: int) -> None:
     cal = WEEKDAYS_CAL
     landed = cal.add_working_days(d, n)
@@ -239,11 +268,11 @@ def test_fallback_weekdays_across_the_edges(d: date, n: int) -> None:
     "call,year",
     [
         (lambda: CAL.is_working_day(date(2027, 1, 4)), 2027),
-        (lambda: CAL.is_working_day(date(2018, 12, 31)), 2018),
+        (lambda: CAL.is_working_day(date(2007, 12, 31)), 2007),
         (lambda: CAL.add_working_days(date(2026, 12, 30), 5), 2027),
         (lambda: CAL.add_working_days(date(2026, 12, 31), 1), 2027),
-        (lambda: CAL.add_working_days(date(2019, 1, 2), -2), 2018),
-        (lambda: CAL.working_days_before(date(2019, 1, 2), 1), 2018),
+        (lambda: CAL.add_working_days(date(2008, 1, 2), -1), 2007),
+        (lambda: CAL.working_days_before(date(2008, 1, 2), 1), 2007),
         (lambda: CAL.working_days_between(date(2026, 6, 1), date(2027, 1, 1)), 2027),
         (lambda: CAL.next_working_day_on_or_after(date(2027, 1, 1)), 2027),
     ],
@@ -253,7 +282,7 @@ def test_uncovered_year_raises_naming_it(call: Any, year: int) -> None:
         call()
     assert err.value.year == year
     assert str(err.value) == (
-        f"no working-day calendar for {year} (rules cover 2019-2026); "
+        f"no working-day calendar for {year} (rules cover 2008-2026); "
         "add the year to calendar.yaml or set fallback: weekdays"
     )
     assert isinstance(err.value, ValueError)
@@ -262,7 +291,7 @@ def test_uncovered_year_raises_naming_it(call: Any, year: int) -> None:
 def test_last_covered_days_still_work() -> None:
     assert CAL.add_working_days(date(2026, 12, 30), 1) == date(2026, 12, 31)
     assert CAL.working_days_between(date(2026, 12, 1), date(2026, 12, 31)) == 22
-    assert CAL.add_working_days(date(2019, 1, 3), -1) == date(2019, 1, 2)
+    assert CAL.add_working_days(date(2008, 1, 3), -1) == date(2008, 1, 2)
 
 
 def test_fallback_weekdays() -> None:
@@ -271,13 +300,14 @@ def test_fallback_weekdays() -> None:
     assert not cal.is_working_day(date(2027, 1, 2))
     assert cal.add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 1)
     assert cal.add_working_days(date(2026, 12, 31), 2) == date(2027, 1, 4)
-    assert cal.add_working_days(date(2019, 1, 2), -1) == date(2018, 12, 31)
-    assert cal.add_working_days(date(2019, 1, 2), -2) == date(2018, 12, 28)
+    # Monday 2007-12-31 was a rest day by the 2008 notice, but 2007 is not covered: the fallback.
+    assert cal.add_working_days(date(2008, 1, 2), -1) == date(2007, 12, 31)
+    assert cal.add_working_days(date(2008, 1, 2), -2) == date(2007, 12, 28)
     assert cal.working_days_between(date(2026, 12, 25), date(2027, 1, 8)) == 10
     # (12-28, 01-02]: 12-31 by the fallback, 01-01 a holiday, 01-02.
-    assert cal.working_days_between(date(2018, 12, 28), date(2019, 1, 2)) == 2
+    assert cal.working_days_between(date(2007, 12, 28), date(2008, 1, 2)) == 2
     assert cal.add_working_days(date(2029, 12, 31), 261) == date(2030, 12, 31)  # 261 weekdays
-    assert cal.add_working_days(date(2016, 1, 4), -5) == date(2015, 12, 28)
+    assert cal.add_working_days(date(2007, 1, 8), -5) == date(2007, 1, 1)
 
 
 def test_constructor_checks() -> None:
@@ -302,3 +332,43 @@ def test_custom_weekend_and_value_semantics() -> None:
     assert cal.add_working_days(date(2024, 3, 7), 1) == date(2024, 3, 10)
     assert load_calendar() == CAL and hash(load_calendar()) == hash(CAL)
     assert CAL.covers(date(2026, 12, 31)) and not CAL.covers(date(2027, 1, 1))
+
+
+# -- logs of past years audit with the bundled rules --------------------------------------------
+
+
+def test_a_2016_log_audits_on_the_2016_notice(tmp_path: Path) -> None:
+    # 国办发明电〔2015〕18号: 春节 02-07..13 off, Saturday 02-06 and Sunday 02-14 worked. One
+    # working day from Friday 15:00 is the make-up Saturday; from that Saturday, the Sunday after.
+    log = tmp_path / "2016.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps({"case": case, "event": "reported", "at": at, "severity": "严重",
+                        "site": "沈阳"}) + "\n"
+            for case, at in [("FRI", "2016-02-05T15:00+08:00"), ("SAT", "2016-02-06T15:00+08:00")]
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["audit", str(log), "--as-of", "2016-03-01", "-O", "escalate_l4", "--format", "json"]
+    )
+    assert result.exit_code == 1, result.output  # both breached: never solved nor escalated
+    got = {r["case"]: r["due"] for r in json.loads(result.stdout)["results"]}
+    assert got == {"FRI": "2016-02-06T15:00:00+08:00", "SAT": "2016-02-14T15:00:00+08:00"}
+
+
+def test_a_year_beyond_the_calendar_is_an_error_naming_it(tmp_path: Path) -> None:
+    log = tmp_path / "2027.jsonl"
+    log.write_text(
+        json.dumps({"case": "NYE", "event": "reported", "at": "2026-12-31T15:00+08:00",
+                    "severity": "严重", "site": "沈阳"}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["audit", str(log), "--as-of", "2027-03-01", "-O", "escalate_l4"]
+    )
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        "slarules: error: no working-day calendar for 2027 (rules cover 2008-2026); "
+        "add the year to calendar.yaml or set fallback: weekdays"
+    )

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from slarules.errors import RulesInvalid
-from slarules.loader import bundled_rules_dir, load_contract
+from slarules.loader import bundled_rules_dir, load_contract, read_document
+from slarules.yamlsource import MAX_DEPTH
 
 RULES = bundled_rules_dir()
 FILES = sorted(p.name for p in RULES.glob("*.yaml") if p.name != "calendar.yaml")
@@ -64,3 +65,38 @@ def test_random_edits_never_crash_and_errors_point_inside(edit: tuple[str, bytes
                     # YAML, like editors, breaks lines at \r as well as \n.
                     lines = len(path.read_bytes().splitlines()) + 1
                     assert 1 <= error.location.line <= lines, error
+
+
+# Deep nesting: flow and block collections mixed, to a few hundred levels (PyYAML composes
+# recursively, so this used to be a RecursionError). Past MAX_DEPTH it is one located error.
+OPENERS = {"seq": ("[", "]"), "map": ("{k: ", "}")}
+
+
+@st.composite
+def deep_documents(draw: st.DrawFn) -> tuple[int, str]:
+    n = draw(st.integers(1, 500))  # about the limit, and far past it
+    kinds = draw(st.lists(st.sampled_from(["seq", "map", "block"]), min_size=n, max_size=n))
+    # Block sequences nest compactly ("- - - x") and must come before (outside) flow ones.
+    blocks = sum(1 for k in kinds if k == "block")
+    flows = [k for k in kinds if k != "block"]
+    body = "".join(OPENERS[k][0] for k in flows) + "x" + "".join(OPENERS[k][1] for k in flows[::-1])
+    text = f"apiVersion: slarules/v1\nkind: Devices\ndevices:\n  {'- ' * blocks}{body}\n"
+    return 1 + len(kinds), text
+
+
+@settings(max_examples=40, deadline=None)
+@given(deep_documents())
+def test_deep_nesting_is_one_located_error(document: tuple[int, str]) -> None:
+    depth, text = document
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "deep.yaml"
+        path.write_text(text, "utf-8")
+        try:
+            read_document(path, "Devices")
+            deep = []
+        except RulesInvalid as exc:
+            deep = [e for e in exc.errors if "levels deep" in e.message]
+            for error in exc.errors:
+                assert error.location.file == str(path)
+                assert 1 <= error.location.line <= text.count("\n") + 1, error
+    assert len(deep) == (1 if depth > MAX_DEPTH else 0), (depth, deep)

@@ -57,7 +57,8 @@ output_option = click.option(
 rules_option = click.option(
     "--rules",
     "rules",
-    type=click.Path(file_okay=False),
+    # Not checked here: the loader says what is wrong with the path, one line, located.
+    type=click.Path(),
     envvar="SLARULES_RULES",
     help="Rules directory (default: the bundled contract; env SLARULES_RULES).",
 )

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
-from ..readers import LogError
+from ..readers import LogError, check_log_path, open_log_error
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +49,13 @@ def open_binary(path: str) -> IO[bytes]:
     """A file (gunzipped when it ends in .gz), or standard input for ``-``."""
     if path == "-":
         return sys.stdin.buffer
+    check_log_path(path, "an export")  # a file or a pipe; not a directory, device, link loop
     try:
         if path.lower().endswith(".gz"):
             return cast(IO[bytes], gzip.open(path, "rb"))
         return open(path, "rb")
-    except FileNotFoundError:
-        raise LogError(f"{path}: no such file") from None
     except OSError as exc:
-        raise LogError(f"{path}: {exc.strerror or exc}") from None
+        raise open_log_error(path, exc) from None
 
 
 def open_text(path: str, encoding: str) -> IO[str]:

@@ -6,7 +6,10 @@ Each yields ``(source, line, record)`` where record is a plain mapping, or a
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import stat
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -23,15 +26,52 @@ class LogError(Exception):
     """A log that cannot be read at all (missing, undecodable): a usage error."""
 
 
+def check_log_path(path: str, what: str = "a log") -> bool:
+    """Raise :class:`LogError` unless ``path`` can be read as a log; True for a regular file.
+
+    A log is a regular file or a pipe (a FIFO, ``<(...)``: streaming input like ``-``, read
+    once). A directory, a device or a socket is refused, as is a path that does not lead to
+    a file (missing, a dangling symbolic link, a link loop). ``what`` names the file in the
+    message ("a log", "an export").
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise LogError(f"{path}: {_unreachable(path, exc)}") from None
+    if stat.S_ISREG(mode):
+        return True
+    if stat.S_ISFIFO(mode):
+        return False
+    if stat.S_ISDIR(mode):
+        raise LogError(f"{path}: a directory, not {what} file")
+    raise LogError(f"{path}: not a regular file or a pipe (a device or socket): not read")
+
+
+def _unreachable(path: str, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link loop"
+    if isinstance(exc, FileNotFoundError):
+        if os.path.islink(path):
+            return f"a symbolic link to {os.readlink(path)}, which does not exist"
+        return "no such file"
+    return exc.strerror or str(exc)
+
+
+def open_log_error(path: str, exc: OSError) -> LogError:
+    """The one-line error for a log that passed :func:`check_log_path` and still did not open."""
+    return LogError(f"{path}: {_unreachable(path, exc)}")
+
+
 def _open_text(path: str, encoding: str | None, newline: str) -> IO[str]:
     # JSON Lines end at "\n" only (as the first-pass scan counts them); CSV keeps
     # "\r\n" for the csv module to handle.
     if path == "-":
         return io.TextIOWrapper(sys.stdin.buffer, encoding=encoding or "utf-8-sig", newline=newline)
+    check_log_path(path)
     try:
         return open(path, encoding=encoding or "utf-8-sig", errors="strict", newline=newline)
-    except FileNotFoundError:
-        raise LogError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise open_log_error(path, exc) from None
     except LookupError:
         raise LogError(f"unknown encoding {encoding!r}") from None
 
@@ -42,10 +82,11 @@ _UTF8 = ("utf-8", "utf8", "utf-8-sig")
 def _open_bytes(path: str) -> IO[bytes]:
     if path == "-":
         return sys.stdin.buffer
+    check_log_path(path)
     try:
         return open(path, "rb")
-    except FileNotFoundError:
-        raise LogError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise open_log_error(path, exc) from None
 
 
 def read_log(path: str, encoding: str | None = None, fmt: str | None = None) -> Iterator[Record]:
@@ -88,12 +129,17 @@ def read_logs(paths: list[str], encoding: str | None = None) -> Iterator[Record]
 def last_positions(paths: list[str], encoding: str | None = None) -> dict[str, int] | None:
     """Each case's last record, counted as :func:`read_logs` counts (from 1), or None.
 
-    A quick first pass over files (not standard input, which cannot be read twice)
-    that lets the audit finish each case as soon as its last record is read, so a
+    A quick first pass over files (not standard input or a pipe, which cannot be read
+    twice) that lets the audit finish each case as soon as its last record is read, so a
     log grouped by case is audited in memory bounded by the cases in flight.
     """
     if "-" in paths:
         return None
+    try:
+        if not all(check_log_path(path) for path in paths):
+            return None  # a pipe: its records come once, for the real read
+    except LogError:
+        return None  # the real read reports the problem
     last: dict[str, int] = {}
     position = 0
     for path in paths:
