@@ -399,7 +399,7 @@ def audit_lines(tmp_path: Path, name: str, text: str) -> tuple[int, list[str]]:
     result = run("audit", str(log), "--as-of", "2026-11-01", "-O", "hotline_service_level")
     got = lines(result)
     assert "记录: 读取 5 = 使用 2 + 晚于截至时间 0 + 拒绝 3" in got
-    return result.exit_code, [line for line in got if line.startswith("rejected")]
+    return result.exit_code, [line for line in got if line.startswith("拒绝")]
 
 
 @pytest.mark.parametrize("suffix", ["jsonl", "csv"])
@@ -432,10 +432,10 @@ def test_facts_outside_their_bounds_are_rejected(tmp_path: Path, suffix: str) ->
     where = f"{tmp_path / f'log.{suffix}'}:"
     first = 1 if suffix == "jsonl" else 2  # a CSV's line 1 is its header
     assert rejected == [
-        f"rejected 拒绝: {where}{first}: call: wait_seconds must be at least 0, got -3",
-        f"rejected 拒绝: {where}{first + 2}: outage_started: affected_users_pct must be at most "
+        f"拒绝: {where}{first}: call: wait_seconds must be at least 0, got -3",
+        f"拒绝: {where}{first + 2}: outage_started: affected_users_pct must be at most "
         "100, got 120",
-        f"rejected 拒绝: {where}{first + 4}: reported: distance_km must be at least 0, got -1",
+        f"拒绝: {where}{first + 4}: reported: distance_km must be at least 0, got -1",
     ]
 
 
