@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 
+from .api import Contract
 from .engine import AuditReport, Deadline
 from .errors import RuleError, RulesInvalid
 from .events import Event, Rejection
-from .model import Contract
 from .results import Result
 
 __all__ = [
@@ -36,4 +36,4 @@ def load(rules: str | os.PathLike[str] | None = None) -> Contract:
     """
     from .loader import load_contract
 
-    return load_contract(rules)
+    return Contract.of(load_contract(rules))

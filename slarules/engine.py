@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from . import model as m
@@ -13,10 +12,11 @@ from .calendar import CalendarNotCovered
 from .case import Case
 from .durations import Duration
 from .events import Event, RecordChecker, Rejection
-from .kinds import CASE_KINDS, WINDOW_KINDS
+from .kinds import KINDS, case_kinds, window_kinds
+from .kinds.base import Watch
 from .kinds.common import NOT_APPLICABLE, Context, pick_budget
 from .kinds.window import Window, WindowContext, window_of
-from .results import STATUSES, Finding, Msg, Result
+from .results import STATUSES, Msg, Result
 from .timing import Clocks
 from .zones import pinned
 
@@ -106,10 +106,17 @@ class Engine:
         # Every case-level kind starts its clock at an event: a case without that
         # event has no result for the obligation, so it is not even asked.
         # Each obligation is compiled once into an evaluator of one case.
+        kinds = case_kinds()
         self.plan = [
-            (str(getattr(ob, "start", "")), _compile(self.ctx, ob), ob.id, ob.clause, ob.title)
+            (
+                kinds[ob.type].starts(ob),
+                kinds[ob.type].compile(self.ctx, ob),
+                ob.id,
+                ob.clause,
+                ob.title,
+            )
             for ob in self.contract.obligations
-            if ob.type in CASE_KINDS and (self.only is None or ob.id in self.only)
+            if ob.type in kinds and (self.only is None or ob.id in self.only)
         ]
 
     def case(self, case_id: str, events: Iterable[Event]) -> Case:
@@ -136,13 +143,6 @@ class Engine:
 
 
 _new_tuple = tuple.__new__
-
-
-def _compile(ctx: Context, ob: m.Obligation) -> Callable[[Case], list[Finding]]:
-    kind = CASE_KINDS[ob.type]
-    if hasattr(kind, "compile"):
-        return kind.compile(ctx, ob)  # type: ignore[no-any-return]
-    return partial(kind.evaluate, ctx, ob)
 
 
 def group_events(events: Iterable[Event]) -> dict[str, list[Event]]:
@@ -277,12 +277,6 @@ class Audit(Tally):
         self.cases: set[str] = set()  # the cases evaluated so far
         self._engine = Engine(contract, as_of, explain, self.only)
         self._watched = _watched_events(contract)
-        self._watched_severities = {
-            level
-            for ob in contract.obligations
-            if isinstance(ob, m.AdvanceNotice)
-            for level in ob.except_after_severity
-        }
         self._pairs = contract.interval_pairs
         self.notes: dict[str, tuple[CaseNote, ...]] = {}
         self._window_events: dict[str, list[Event]] = {}
@@ -367,9 +361,8 @@ class Audit(Tally):
         for ob in self.contract.obligations:
             if self.only is not None and ob.id not in self.only:
                 continue
-            if ob.type in WINDOW_KINDS and self.window_duties:
-                return True
-            if getattr(ob, "clock", "elapsed") != "elapsed":
+            kind = KINDS[ob.type]
+            if kind.counts_days(ob) and (kind.scope == "case" or self.window_duties):
                 return True
         return False
 
@@ -396,8 +389,9 @@ class Audit(Tally):
             self._last = last
 
     def _watch(self, event: Event) -> None:
-        """Keep what the period-level duties need."""
-        if event.name != "reported" or event.get("severity") in self._watched_severities:
+        """Keep what the period-level duties need (all of a name, or what a filter keeps)."""
+        filters = self._watched[event.name]
+        if None in filters or any(keep(event) for keep in filters if keep is not None):
             self._window_events.setdefault(event.name, []).append(event)
 
     def _evaluate_window(self) -> Iterator[Result]:
@@ -410,10 +404,10 @@ class Audit(Tally):
         events = {name: _distinct(found) for name, found in self._window_events.items()}
         wc = WindowContext(ctx, self.window, events, named=start is None)
         for ob in self.contract.obligations:
-            kind = WINDOW_KINDS.get(ob.type)
+            kind = window_kinds().get(ob.type)
             if kind is None or (self.only is not None and ob.id not in self.only):
                 continue
-            evidence = tuple(kind.evidence(ob))
+            evidence = kind.evidence(ob)
             if not self.judge_all and not any(name in events for name in evidence):
                 self.unjudged.append(Unjudged(ob.id, ob.clause, ob.title, evidence))
                 continue
@@ -491,17 +485,16 @@ class _Coverage:
             raise CalendarNotCovered(day.year, self.calendar.first_year, self.calendar.last_year)
 
 
-def _watched_events(contract: m.Contract) -> set[str]:
-    """The events that the period-level duties read, across all cases."""
-    names: set[str] = set()
+def _watched_events(contract: m.Contract) -> dict[str, list[Watch]]:
+    """The events that the period-level duties read, across all cases, with their filters."""
+    watched: dict[str, list[Watch]] = {}
+    kinds = window_kinds()
     for ob in contract.obligations:
-        kind = WINDOW_KINDS.get(ob.type)
-        if kind is None:
-            continue
-        names.update(kind.evidence(ob))
-        if isinstance(ob, m.AdvanceNotice) and ob.except_after_severity:
-            names.add("reported")
-    return names
+        kind = kinds.get(ob.type)
+        if kind is not None:
+            for name, keep in kind.watches(ob).items():
+                watched.setdefault(name, []).append(keep)
+    return watched
 
 
 def check_records(
@@ -573,9 +566,8 @@ def due_for(
 ) -> Deadline:
     """The due instant of one obligation whose clock starts at ``start``."""
     ob = contract.obligation(obligation)
-    budget = getattr(ob, "budget", None)
-    clock = getattr(ob, "clock", None)
-    if not isinstance(budget, m.Budget) or clock is None:
+    clocked = KINDS[ob.type].clocked(ob)
+    if clocked is None:
         raise ValueError(f"{obligation} is not a clock with a budget ({ob.type})")
     facts: dict[str, Any] = {}
     if severity is not None:
@@ -590,11 +582,11 @@ def due_for(
         facts["site"] = found.id
     if distance_km is not None:
         facts["distance_km"] = float(distance_km)
-    start_event = str(getattr(ob, "start", ""))
+    start_event, clock = clocked.start, clocked.clock
     report = Event("-", "reported", start, facts)
     case = Case.of("-", [report])
     engine = Engine(contract, start)
-    pick = pick_budget(engine.ctx, case, budget, start, getattr(ob, "applies_severity", ()))
+    pick = pick_budget(engine.ctx, case, clocked.budget, start, clocked.applies)
     due = None if pick.duration is None else engine.clocks.due(clock, start, pick.duration)
     return Deadline(
         obligation=ob.id,

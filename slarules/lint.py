@@ -13,6 +13,8 @@ from itertools import product
 from . import model as m
 from .conditions import All, Any_, Compare, Condition, Not, Value
 from .errors import Location, RuleError
+from .kinds import KINDS
+from .kinds.deadline import Deadline
 
 _EPSILON_TIME = timedelta(seconds=1)
 _EPSILON_PCT = 0.01
@@ -122,7 +124,8 @@ def lint(contract: m.Contract, severity_file: str = "") -> list[RuleError]:
                 ob.clause,
                 f"[{ob.clause}] {ob.id}: the contract states no such term; the value in the rules is a setting",
             )
-        budget = getattr(ob, "budget", None)
+        clocked = KINDS[ob.type].clocked(ob)
+        budget = None if clocked is None else clocked.budget
         if isinstance(budget, m.Budget) and budget.by == "severity":
             for level in contract.levels:
                 if level.id not in budget.cells:
@@ -139,7 +142,7 @@ def lint(contract: m.Contract, severity_file: str = "") -> list[RuleError]:
                         ob.clause,
                         f"[{ob.clause}] {ob.id}: no entry for band {band.id} ({band.zh})",
                     )
-        if isinstance(ob, m.Deadline) and ob.conflicts_with in ids:
+        if isinstance(ob, Deadline) and ob.conflicts_with in ids:
             other = ids[ob.conflicts_with]
             warn(_where(ob), ob.clause, _conflict_message(contract, ob, other))
     return warnings
@@ -152,10 +155,11 @@ def _longer(a: object, b: object) -> bool:
         return a != b
 
 
-def _conflict_message(contract: m.Contract, ob: m.Deadline, other: m.Obligation) -> str:
+def _conflict_message(contract: m.Contract, ob: Deadline, other: m.Obligation) -> str:
     mine = ob.budget.cells.get("")
     diffs = []
-    other_budget = getattr(other, "budget", None)
+    other_clock = KINDS[other.type].clocked(other)
+    other_budget = None if other_clock is None else other_clock.budget
     if mine is not None and isinstance(other_budget, m.Budget) and other_budget.by == "severity":
         for level in contract.levels:
             cell = other_budget.cells.get(level.id)

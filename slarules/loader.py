@@ -27,6 +27,7 @@ from .calendar import WorkCalendar
 from .conditions import All, Any_, Compare, Condition, Not
 from .durations import Duration, DurationError, parse_duration
 from .errors import Location, RuleError, RulesInvalid, short_repr
+from .kinds import KINDS
 from .schemas import RULE_KINDS, load_schema
 from .yamlsource import Document, parse_yaml
 from .yamlsource import Path as YPath
@@ -35,12 +36,6 @@ T = TypeVar("T")
 
 API_VERSION = "slarules/v1"
 REQUIRED_KINDS = ("Contract", "SeverityLevels", "Sites", "Events", "Calendar", "Obligations")
-CLOCK_UNITS = {
-    "elapsed": ("s", "min", "h"),
-    "calendar_days": ("d",),
-    "working_days": ("wd",),
-    "working_time": ("wd",),
-}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ENV_RULES = "SLARULES_RULES"
 # A rules, mapping or test-case file is a few KB of hand-written YAML (the generated calendar,
@@ -652,6 +647,7 @@ class _Builder:
     def obligation(
         self, doc: Document, i: int, raw: dict[str, Any], pause_ids: set[str]
     ) -> m.Obligation | None:
+        """An entry of ``obligations``, built by its kind (the schema admits only known kinds)."""
         path: YPath = ("obligations", i)
         loc = doc.locate(path)
         base = dict(
@@ -662,142 +658,66 @@ class _Builder:
             stated=raw.get("stated", True),
             source=f"{loc.file}:{loc.line}",
         )
-        kind = raw["type"]
-
-        def ev(key: str) -> str:
-            return self.event(doc, (*path, key), raw[key])
-
-        units = CLOCK_UNITS.get(raw.get("clock", ""))
         for j, pid in enumerate(raw.get("pauses", [])):
             if pid not in pause_ids:
                 self.errors.at(
                     doc, (*path, "pauses", j), f"unknown pause {pid!r}{_suggest(pid, pause_ids)}"
                 )
-        if kind == "deadline":
-            requires = None
-            if "requires" in raw:
-                req = raw["requires"]
-                requires = m.Requirement(
-                    req["field"],
-                    tuple(c["key"] for c in req["contains"]),
-                    MappingProxyType({c["key"]: m.Text(c["zh"], c["en"]) for c in req["contains"]}),
-                )
-            conflict = raw.get("conflicts_with") or {}
-            if conflict and conflict["obligation"] not in self.obligation_ids:
-                self.errors.at(
-                    doc,
-                    (*path, "conflicts_with", "obligation"),
-                    f"unknown obligation {conflict['obligation']!r}"
-                    f"{_suggest(conflict['obligation'], self.obligation_ids)}",
-                )
-            if conflict and conflict["reading"] not in self.readings:
-                self.errors.at(
-                    doc,
-                    (*path, "conflicts_with", "reading"),
-                    f"unknown reading {conflict['reading']!r}",
-                )
-            return m.Deadline(
-                **base,
-                start=ev("start"),
-                stop=ev("stop"),
-                clock=raw["clock"],
-                budget=self.budget(doc, (*path, "budget"), raw["budget"], units or ()),
-                repeat=raw.get("repeat", "first"),
-                pauses=tuple(raw.get("pauses", [])),
-                applies_severity=self.severities(
-                    doc, (*path, "applies", "severity"), raw.get("applies", {}).get("severity", [])
-                ),
-                requires=requires,
-                conflicts_with=conflict.get("obligation"),
-                conflict_reading=conflict.get("reading"),
-            )
-        if kind == "solve_or_escalate":
-            return m.SolveOrEscalate(
-                **base,
-                start=ev("start"),
-                solved=ev("solved"),
-                escalate_to=raw["escalate_to"],
-                clock=raw["clock"],
-                budget=self.budget(doc, (*path, "budget"), raw["budget"], units or ()),
-                repeat=raw.get("repeat", "first"),
-                pauses=tuple(raw.get("pauses", [])),
-                applies_severity=self.severities(
-                    doc, (*path, "applies", "severity"), raw.get("applies", {}).get("severity", [])
-                ),
-            )
-        if kind == "max_gap":
-            return m.MaxGap(
-                **base,
-                start=ev("start"),
-                until=ev("until"),
-                updates=tuple(
-                    self.event(doc, (*path, "updates", j), u) for j, u in enumerate(raw["updates"])
-                ),
-                interval=self.dated(
-                    doc, (*path, "interval"), raw["interval"], CLOCK_UNITS["elapsed"], "an interval"
-                ),
-            )
-        if kind == "severity_check":
-            return m.SeverityCheck(**base, start=ev("start"))
-        if kind == "periodic":
-            after = None
-            if "after_period_end" in raw:
-                after = self.dated(
-                    doc,
-                    (*path, "after_period_end"),
-                    raw["after_period_end"],
-                    units,
-                    "the time after the period's end",
-                )
-            return m.Periodic(
-                **base,
-                period=raw["period"],
-                deliverable=ev("deliverable"),
-                per=raw.get("per"),
-                clock=raw.get("clock"),
-                after_period_end=after,
-            )
-        if kind == "advance_notice":
-            return m.AdvanceNotice(
-                **base,
-                notice=ev("notice"),
-                clock=raw["clock"],
-                at_least=self.dated(
-                    doc, (*path, "at_least"), raw["at_least"], units, "a notice period"
-                ),
-                party=raw.get("party", "provider"),
-                for_event=ev("for_event") if "for_event" in raw else None,
-                except_after_severity=self.severities(
-                    doc, (*path, "except_after_severity"), raw.get("except_after_severity", [])
-                ),
-            )
-        if kind == "min_duration":
-            return m.MinDuration(
-                **base,
-                event=ev("event"),
-                until_field=raw["until_field"],
-                at_least=self.dated(
-                    doc, (*path, "at_least"), raw["at_least"], CLOCK_UNITS["elapsed"], "a minimum"
-                ),
-            )
-        if kind == "service_level":
-            return m.ServiceLevel(
-                **base,
-                event=ev("event"),
-                measure=raw["measure"],
-                threshold_op=raw["threshold"]["op"],
-                threshold=self.dated(
-                    doc,
-                    (*path, "threshold", "value"),
-                    raw["threshold"]["value"],
-                    CLOCK_UNITS["elapsed"],
-                    "a threshold",
-                ),
-                target_op=raw["target"]["op"],
-                target_percent=float(raw["target"]["percent"]),
-                period=raw["period"],
-            )
-        return None  # pragma: no cover - the schema admits only the kinds above
+        kind = KINDS.get(raw["type"])
+        if kind is None:  # pragma: no cover - the schema admits only registered kinds
+            return None
+        return kind.build(_Place(self, doc, path, raw), base)
+
+
+class _Place:
+    """An obligation's entry as a kind reads it (see :class:`slarules.kinds.base.Place`)."""
+
+    def __init__(self, builder: _Builder, doc: Document, path: YPath, raw: dict[str, Any]) -> None:
+        self.builder, self.doc, self.path, self.raw = builder, doc, path, raw
+
+    def _value(self, path: tuple[str | int, ...]) -> Any:
+        value: Any = self.raw
+        for key in path:
+            value = value[key]
+        return value
+
+    def event(self, *path: str | int) -> str:
+        return self.builder.event(self.doc, (*self.path, *path), self._value(path))
+
+    def events(self, key: str) -> tuple[str, ...]:
+        return tuple(
+            self.builder.event(self.doc, (*self.path, key, j), name)
+            for j, name in enumerate(self.raw[key])
+        )
+
+    def budget(self, key: str, units: tuple[str, ...]) -> m.Budget:
+        return self.builder.budget(self.doc, (*self.path, key), self.raw[key], units)
+
+    def dated(self, path: tuple[str | int, ...], units: tuple[str, ...] | None, what: str) -> Any:
+        return self.builder.dated(self.doc, (*self.path, *path), self._value(path), units, what)
+
+    def severities(self, *path: str | int) -> tuple[str, ...]:
+        value: Any = self.raw
+        for key in path:
+            value = value.get(key, {}) if isinstance(value, dict) else {}
+        names = value if isinstance(value, list) else []
+        return self.builder.severities(self.doc, (*self.path, *path), names)
+
+    def obligation(self, *path: str | int) -> str:
+        name = str(self._value(path))
+        known = self.builder.obligation_ids
+        if name not in known:
+            self.error(path, f"unknown obligation {name!r}{_suggest(name, known)}")
+        return name
+
+    def reading(self, *path: str | int) -> str:
+        name = str(self._value(path))
+        if name not in self.builder.readings:
+            self.error(path, f"unknown reading {name!r}{_suggest(name, self.builder.readings)}")
+        return name
+
+    def error(self, path: tuple[str | int, ...], message: str) -> None:
+        self.builder.errors.at(self.doc, (*self.path, *path), message)
 
 
 def _one(by_kind: dict[str, list[Document]], kind: str, errors: _Errors) -> Document | None:

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from .calendar import WorkCalendar
 from .conditions import Condition, Value
 from .durations import Duration
-
-if TYPE_CHECKING:
-    from .engine import AuditReport
-    from .engine import Deadline as DeadlineInfo
 
 T = TypeVar("T")
 
@@ -209,13 +205,6 @@ class Budget:
 
 
 @dataclass(frozen=True, slots=True)
-class Requirement:
-    field: str
-    keys: tuple[str, ...]
-    labels: Mapping[str, Text]
-
-
-@dataclass(frozen=True, slots=True)
 class Obligation:
     """What every obligation has. ``type`` names its kind module."""
 
@@ -225,82 +214,6 @@ class Obligation:
     type: str
     stated: bool
     source: str  # file:line of its definition
-
-
-@dataclass(frozen=True, slots=True)
-class Deadline(Obligation):
-    start: str
-    stop: str
-    clock: str
-    budget: Budget
-    repeat: str = "first"
-    pauses: tuple[str, ...] = ()
-    applies_severity: tuple[str, ...] = ()
-    requires: Requirement | None = None
-    conflicts_with: str | None = None
-    conflict_reading: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SolveOrEscalate(Obligation):
-    start: str
-    solved: str
-    escalate_to: int
-    clock: str
-    budget: Budget
-    repeat: str = "first"
-    pauses: tuple[str, ...] = ()
-    applies_severity: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class MaxGap(Obligation):
-    start: str
-    until: str
-    updates: tuple[str, ...]
-    interval: Dated[Duration]
-
-
-@dataclass(frozen=True, slots=True)
-class SeverityCheck(Obligation):
-    start: str
-
-
-@dataclass(frozen=True, slots=True)
-class Periodic(Obligation):
-    period: str
-    deliverable: str
-    per: str | None = None
-    clock: str | None = None
-    after_period_end: Dated[Duration] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AdvanceNotice(Obligation):
-    notice: str
-    clock: str
-    at_least: Dated[Duration]
-    party: str = "provider"
-    except_after_severity: tuple[str, ...] = ()
-    for_event: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class MinDuration(Obligation):
-    event: str
-    until_field: str
-    at_least: Dated[Duration]
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceLevel(Obligation):
-    event: str
-    measure: str
-    threshold_op: str
-    threshold: Dated[Duration]
-    target_op: str
-    target_percent: float
-    period: str
 
 
 @dataclass(frozen=True)
@@ -380,63 +293,6 @@ class Contract:
             if ob.id == obligation_id:
                 return ob
         raise KeyError(obligation_id)
-
-    def due(self, obligation: str, start: datetime, **facts: Any) -> DeadlineInfo:
-        """When ``obligation`` is due for a clock started at ``start``.
-
-        Facts: ``severity`` (id or 特大/重大/严重/一般), ``site`` (沈阳, dalian, ...),
-        ``distance_km``.
-        """
-        from .engine import due_for
-
-        return due_for(self, obligation, start, **facts)
-
-    def audit(
-        self,
-        records: Iterable[Mapping[str, Any]],
-        as_of: datetime | None = None,
-        *,
-        explain: bool = False,
-        window: tuple[datetime | None, datetime | None] = (None, None),
-        only: Iterable[str] | None = None,
-        judge_all: bool = False,
-    ) -> AuditReport:
-        """Audit event records (mappings shaped like SPEC.md's log lines).
-
-        Records that cannot be used are rejected with their index (1-based) as line;
-        records timed after ``as_of`` are not used (counted in ``after_as_of``).
-        ``as_of`` defaults to now; ``explain`` builds each result's steps; ``window``
-        (start, end) bounds the periodic duties' periods (default: the months the
-        records cover); ``only`` limits the audit to these obligation ids;
-        ``judge_all`` judges the periodic duties that the records hold no event of
-        too (by default they are listed in ``unjudged``).
-        """
-        from .engine import audit_records
-
-        when = as_of or datetime.now(self.tz)
-        return audit_records(
-            self, records, when, explain=explain, window=window, only=only, judge_all=judge_all
-        )
-
-    def terms_at(self, instant: datetime) -> dict[str, dict[str, Duration | None]]:
-        """Every budget, interval and threshold in force at ``instant``, by obligation.
-
-        Keys are the table's (severity or band ids), or ``""`` for a single value;
-        None is the contract's 不适用. A case runs under the terms in force at its start.
-        """
-        out: dict[str, dict[str, Duration | None]] = {}
-        for ob in self.obligations:
-            budget = getattr(ob, "budget", None)
-            if isinstance(budget, Budget):
-                out[ob.id] = {
-                    key: None if cell is None else cell.at(instant)
-                    for key, cell in budget.cells.items()
-                }
-            for name in ("interval", "at_least", "after_period_end", "threshold"):
-                value = getattr(ob, name, None)
-                if isinstance(value, Dated):
-                    out.setdefault(ob.id, {})[name] = value.at(instant)
-        return out
 
     def matching_levels(self, facts: Mapping[str, Value | None]) -> tuple[Level, ...]:
         return tuple(level for level in self.levels if level.when.evaluate(facts))

@@ -157,7 +157,7 @@ def build(
 
 def _kind(contract: m.Contract, result: Result) -> tuple[str, str | None]:
     ob = contract.obligation(result.obligation)
-    return ob.type, getattr(ob, "per", None)
+    return ob.type, getattr(ob, "per", None)  # a kind's own setting, read where present
 
 
 def _result_month(result: Result, tz: ZoneInfo) -> str | None:

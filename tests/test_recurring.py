@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 import slarules
 from slarules.cli import main
-from slarules.kinds import WINDOW_KINDS
+from slarules.kinds import window_kinds
 from slarules.wording import Wording
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -553,7 +553,7 @@ def test_daily_check_window_from_the_cli(tmp_path: Path) -> None:
 
 # -- the law: a compliant record never makes things worse ----------------------------------
 
-WINDOW_DUTIES = [ob.id for ob in CONTRACT.obligations if ob.type in WINDOW_KINDS]
+WINDOW_DUTIES = [ob.id for ob in CONTRACT.obligations if ob.type in window_kinds()]
 OCT_DAYS = [date(2026, 10, d) for d in range(1, 32)]
 
 

@@ -105,9 +105,10 @@ def start_audit(contract: m.Contract, options: AuditOptions) -> Any:
 
 
 def _window_duties(contract: m.Contract) -> tuple[str, ...]:
-    from ..kinds import WINDOW_KINDS
+    from ..kinds import window_kinds
 
-    return tuple(ob.id for ob in contract.obligations if ob.type in WINDOW_KINDS)
+    kinds = window_kinds()
+    return tuple(ob.id for ob in contract.obligations if ob.type in kinds)
 
 
 def _guarded(results: Iterator[Any]) -> Iterator[Any]:

@@ -66,11 +66,14 @@ def due(
         if name not in known:
             fail(f"unknown obligation {name!r}")
     # Without OBLIGATIONs: every clock with a budget, or those that --event starts.
+    from ..kinds import KINDS
+
+    clocks = {ob.id: KINDS[ob.type].clocked(ob) for ob in contract.obligations}
     chosen = [
         ob
         for ob in contract.obligations
-        if hasattr(ob, "budget")
-        and (ob.id in obligations if obligations else event in (None, getattr(ob, "start", None)))
+        if (clocked := clocks[ob.id]) is not None
+        and (ob.id in obligations if obligations else event in (None, clocked.start))
     ]
     for name in obligations:
         if name not in {ob.id for ob in chosen}:

@@ -11,24 +11,38 @@ those levels was reported within the notice period before the planned date
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from .. import model as m
 from ..clocks import DAY
+from ..durations import Duration
 from ..events import Event
 from ..results import Finding, Ref, Step, Values
+from .base import CLOCK_UNITS, Kind, Place, Watch, dated_terms
 from .common import verdict
 from .window import WindowContext, local_day
 
 TYPE = "advance_notice"
 
 
-def evidence(ob: m.AdvanceNotice) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class AdvanceNotice(m.Obligation):
+    notice: str
+    clock: str
+    at_least: m.Dated[Duration]
+    party: str = "provider"
+    except_after_severity: tuple[str, ...] = ()
+    for_event: str | None = None
+
+
+def evidence(ob: AdvanceNotice) -> tuple[str, ...]:
     """The events whose presence in the logs shows the duty is recorded there."""
     return (ob.notice,) if ob.for_event is None else (ob.notice, ob.for_event)
 
 
-def latest_notice(wc: WindowContext, ob: m.AdvanceNotice, planned: datetime) -> datetime:
+def latest_notice(wc: WindowContext, ob: AdvanceNotice, planned: datetime) -> datetime:
     """The end of the last day on which the notice still counts."""
     ctx = wc.ctx
     amount = ob.at_least.at(planned)
@@ -40,7 +54,7 @@ def latest_notice(wc: WindowContext, ob: m.AdvanceNotice, planned: datetime) -> 
     return datetime(last.year, last.month, last.day, tzinfo=ctx.contract.tz) + DAY
 
 
-def evaluate(wc: WindowContext, ob: m.AdvanceNotice) -> list[Finding]:
+def evaluate(wc: WindowContext, ob: AdvanceNotice) -> list[Finding]:
     ctx = wc.ctx
     findings = []
     notices = [n for n in wc.of(ob.notice) if n.get("planned_for") is not None]
@@ -61,7 +75,7 @@ def evaluate(wc: WindowContext, ob: m.AdvanceNotice) -> list[Finding]:
     return findings
 
 
-def _excepted(wc: WindowContext, ob: m.AdvanceNotice, notice: Event, due: datetime) -> Event | None:
+def _excepted(wc: WindowContext, ob: AdvanceNotice, notice: Event, due: datetime) -> Event | None:
     """A qualifying fault that excuses a late notice: reported after the last day the
     notice could have been given in time began, and before the notice itself."""
     if not ob.except_after_severity:
@@ -76,7 +90,7 @@ def _excepted(wc: WindowContext, ob: m.AdvanceNotice, notice: Event, due: dateti
     return None
 
 
-def _judge(wc: WindowContext, ob: m.AdvanceNotice, notice: Event, planned: datetime) -> Finding:
+def _judge(wc: WindowContext, ob: AdvanceNotice, notice: Event, planned: datetime) -> Finding:
     ctx = wc.ctx
     due = latest_notice(wc, ob, planned)
     amount = ob.at_least.at(planned)
@@ -111,7 +125,7 @@ def _judge(wc: WindowContext, ob: m.AdvanceNotice, notice: Event, planned: datet
     )
 
 
-def _missing(wc: WindowContext, ob: m.AdvanceNotice, event: Event) -> Finding:
+def _missing(wc: WindowContext, ob: AdvanceNotice, event: Event) -> Finding:
     ctx = wc.ctx
     due = latest_notice(wc, ob, event.at)
     amount = ob.at_least.at(event.at)
@@ -133,3 +147,46 @@ def _missing(wc: WindowContext, ob: m.AdvanceNotice, event: Event) -> Finding:
         case=event.case,
         values=values,
     )
+
+
+class AdvanceNoticeKind(Kind):
+    type = TYPE
+    scope = "window"
+    schema = TYPE
+    model = AdvanceNotice
+
+    def build(self, place: Place, base: dict[str, Any]) -> AdvanceNotice:
+        raw = place.raw
+        return AdvanceNotice(
+            **base,
+            notice=place.event("notice"),
+            clock=raw["clock"],
+            at_least=place.dated(("at_least",), CLOCK_UNITS[raw["clock"]], "a notice period"),
+            party=raw.get("party", "provider"),
+            for_event=place.event("for_event") if "for_event" in raw else None,
+            except_after_severity=place.severities("except_after_severity"),
+        )
+
+    def terms(self, ob: m.Obligation, instant: datetime) -> dict[str, Duration | None]:
+        assert isinstance(ob, AdvanceNotice)
+        return dated_terms(instant, at_least=ob.at_least)
+
+    def evidence(self, ob: m.Obligation) -> tuple[str, ...]:
+        assert isinstance(ob, AdvanceNotice)
+        return (ob.notice,) if ob.for_event is None else (ob.notice, ob.for_event)
+
+    def watches(self, ob: m.Obligation) -> dict[str, Watch]:
+        assert isinstance(ob, AdvanceNotice)
+        found: dict[str, Watch] = dict.fromkeys(self.evidence(ob))
+        if ob.except_after_severity:
+            # The faults that excuse a late notice: reports of those levels only.
+            levels = frozenset(ob.except_after_severity)
+            found["reported"] = lambda e: e.get("severity") in levels
+        return found
+
+    def evaluate(self, wc: WindowContext, ob: m.Obligation) -> list[Finding]:
+        assert isinstance(ob, AdvanceNotice)
+        return evaluate(wc, ob)
+
+
+KIND = AdvanceNoticeKind()

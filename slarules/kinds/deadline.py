@@ -9,14 +9,19 @@ a stop before an earlier start belongs to that earlier start.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from types import MappingProxyType
+from typing import Any
 
 from .. import model as m
 from ..case import Case
+from ..durations import Duration
 from ..events import Event
 from ..results import Finding, Ref, Step, Values
+from .base import CLOCK_UNITS, Clocked, Kind, Place, budget_terms
 from .common import (
     NOT_APPLICABLE,
     Context,
@@ -34,7 +39,30 @@ from .common import (
 TYPE = "deadline"
 
 
-def _missing(ob: m.Deadline, event: Event) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """What the stop event must carry: every key of ``keys`` in its ``field``."""
+
+    field: str
+    keys: tuple[str, ...]
+    labels: Mapping[str, m.Text]
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline(m.Obligation):
+    start: str
+    stop: str
+    clock: str
+    budget: m.Budget
+    repeat: str = "first"
+    pauses: tuple[str, ...] = ()
+    applies_severity: tuple[str, ...] = ()
+    requires: Requirement | None = None
+    conflicts_with: str | None = None
+    conflict_reading: str | None = None
+
+
+def _missing(ob: Deadline, event: Event) -> tuple[str, ...]:
     if ob.requires is None:
         return ()
     present = set(event.get(ob.requires.field) or ())
@@ -45,18 +73,18 @@ def _sections(missing: tuple[str, ...]) -> tuple[Ref, ...]:
     return tuple(Ref("section", key) for key in missing)
 
 
-def _yields(ctx: Context, ob: m.Deadline) -> bool:
+def _yields(ctx: Context, ob: Deadline) -> bool:
     """True when a conflicting, more specific obligation prevails (per the reading)."""
     if not ob.conflicts_with or not ob.conflict_reading:
         return False
     return ctx.contract.reading(ob.conflict_reading) == "specific_prevails"
 
 
-def evaluate(ctx: Context, ob: m.Deadline, case: Case) -> list[Finding]:
+def evaluate(ctx: Context, ob: Deadline, case: Case) -> list[Finding]:
     return compile(ctx, ob)(case)
 
 
-def compile(ctx: Context, ob: m.Deadline) -> Callable[[Case], list[Finding]]:
+def compile(ctx: Context, ob: Deadline) -> Callable[[Case], list[Finding]]:
     """The obligation's evaluator, with what does not depend on the case worked out once.
 
     The common clock (one start, no explanation) takes a short path; repeated
@@ -117,11 +145,11 @@ def compile(ctx: Context, ob: m.Deadline) -> Callable[[Case], list[Finding]]:
     return run
 
 
-def _incomplete_values(ob: m.Deadline) -> Values:
+def _incomplete_values(ob: Deadline) -> Values:
     return (("event", Ref("event", ob.stop)),)
 
 
-def _each(ctx: Context, ob: m.Deadline, case: Case) -> list[Finding]:
+def _each(ctx: Context, ob: Deadline, case: Case) -> list[Finding]:
     starts = case.all(ob.start)
     if not starts:
         return []
@@ -139,7 +167,7 @@ def _each(ctx: Context, ob: m.Deadline, case: Case) -> list[Finding]:
 
 def _one(
     ctx: Context,
-    ob: m.Deadline,
+    ob: Deadline,
     case: Case,
     start_event: Event,
     stops: Sequence[Event],
@@ -221,3 +249,57 @@ def _incomplete_step(stop: Event, missing: tuple[str, ...]) -> Step:
         (("event", Ref("event", stop.name)), ("at", stop.at), ("missing", _sections(missing))),
         stop.at,
     )
+
+
+class DeadlineKind(Kind):
+    type = TYPE
+    schema = TYPE
+    model = Deadline
+
+    def build(self, place: Place, base: dict[str, Any]) -> Deadline:
+        raw = place.raw
+        requires = None
+        if "requires" in raw:
+            req = raw["requires"]
+            requires = Requirement(
+                req["field"],
+                tuple(c["key"] for c in req["contains"]),
+                MappingProxyType({c["key"]: m.Text(c["zh"], c["en"]) for c in req["contains"]}),
+            )
+        conflict = raw.get("conflicts_with") or {}
+        return Deadline(
+            **base,
+            start=place.event("start"),
+            stop=place.event("stop"),
+            clock=raw["clock"],
+            budget=place.budget("budget", CLOCK_UNITS[raw["clock"]]),
+            repeat=raw.get("repeat", "first"),
+            pauses=tuple(raw.get("pauses", [])),
+            applies_severity=place.severities("applies", "severity"),
+            requires=requires,
+            conflicts_with=place.obligation("conflicts_with", "obligation") if conflict else None,
+            conflict_reading=place.reading("conflicts_with", "reading") if conflict else None,
+        )
+
+    def terms(self, ob: m.Obligation, instant: datetime) -> dict[str, Duration | None]:
+        assert isinstance(ob, Deadline)
+        return budget_terms(ob.budget, instant)
+
+    def counts_days(self, ob: m.Obligation) -> bool:
+        assert isinstance(ob, Deadline)
+        return ob.clock != "elapsed"
+
+    def starts(self, ob: m.Obligation) -> str:
+        assert isinstance(ob, Deadline)
+        return ob.start
+
+    def clocked(self, ob: m.Obligation) -> Clocked | None:
+        assert isinstance(ob, Deadline)
+        return Clocked(ob.start, ob.clock, ob.budget, ob.applies_severity)
+
+    def compile(self, ctx: Context, ob: m.Obligation) -> Callable[[Case], list[Finding]]:
+        assert isinstance(ob, Deadline)
+        return compile(ctx, ob)
+
+
+KIND = DeadlineKind()

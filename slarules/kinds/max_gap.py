@@ -7,16 +7,34 @@ The end is the ``until`` event, or the audit's as-of time for a case still open.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any
+
 from .. import model as m
 from ..case import Case
+from ..durations import Duration
 from ..results import Finding, Msg, Ref, Step
+from .base import CLOCK_UNITS, Kind, Place, dated_terms
 from .common import Context, finding_for, start_step
 
 TYPE = "max_gap"
+
+
+@dataclass(frozen=True, slots=True)
+class MaxGap(m.Obligation):
+    start: str
+    until: str
+    updates: tuple[str, ...]
+    interval: m.Dated[Duration]
+
+
 _WHAT = (("what", Msg("what.update")),)
 
 
-def evaluate(ctx: Context, ob: m.MaxGap, case: Case) -> list[Finding]:
+def evaluate(ctx: Context, ob: MaxGap, case: Case) -> list[Finding]:
     start_event = case.first(ob.start)
     if start_event is None:
         return []
@@ -89,3 +107,36 @@ def evaluate(ctx: Context, ob: m.MaxGap, case: Case) -> list[Finding]:
             steps=tuple(steps),
         )
     ]
+
+
+class MaxGapKind(Kind):
+    type = TYPE
+    schema = TYPE
+    model = MaxGap
+
+    def build(self, place: Place, base: dict[str, Any]) -> MaxGap:
+        return MaxGap(
+            **base,
+            start=place.event("start"),
+            until=place.event("until"),
+            updates=place.events("updates"),
+            interval=place.dated(("interval",), CLOCK_UNITS["elapsed"], "an interval"),
+        )
+
+    def terms(self, ob: m.Obligation, instant: datetime) -> dict[str, Duration | None]:
+        assert isinstance(ob, MaxGap)
+        return dated_terms(instant, interval=ob.interval)
+
+    def counts_days(self, ob: m.Obligation) -> bool:
+        return False
+
+    def starts(self, ob: m.Obligation) -> str:
+        assert isinstance(ob, MaxGap)
+        return ob.start
+
+    def compile(self, ctx: Context, ob: m.Obligation) -> Callable[[Case], list[Finding]]:
+        assert isinstance(ob, MaxGap)
+        return partial(evaluate, ctx, ob)
+
+
+KIND = MaxGapKind()

@@ -6,19 +6,32 @@ occurrence is met when it lasted at least the minimum (不少于 includes it).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 from .. import model as m
+from ..durations import Duration
 from ..results import Finding, Values
+from .base import CLOCK_UNITS, Kind, Place, dated_terms
 from .window import WindowContext
 
 TYPE = "min_duration"
 
 
-def evidence(ob: m.MinDuration) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class MinDuration(m.Obligation):
+    event: str
+    until_field: str
+    at_least: m.Dated[Duration]
+
+
+def evidence(ob: MinDuration) -> tuple[str, ...]:
     """The events whose presence in the logs shows the duty is recorded there."""
     return (ob.event,)
 
 
-def evaluate(wc: WindowContext, ob: m.MinDuration) -> list[Finding]:
+def evaluate(wc: WindowContext, ob: MinDuration) -> list[Finding]:
     ctx = wc.ctx
     findings = []
     for event in wc.of(ob.event):
@@ -54,3 +67,36 @@ def evaluate(wc: WindowContext, ob: m.MinDuration) -> list[Finding]:
             )
         )
     return findings
+
+
+class MinDurationKind(Kind):
+    type = TYPE
+    scope = "window"
+    schema = TYPE
+    model = MinDuration
+
+    def build(self, place: Place, base: dict[str, Any]) -> MinDuration:
+        return MinDuration(
+            **base,
+            event=place.event("event"),
+            until_field=place.raw["until_field"],
+            at_least=place.dated(("at_least",), CLOCK_UNITS["elapsed"], "a minimum"),
+        )
+
+    def terms(self, ob: m.Obligation, instant: datetime) -> dict[str, Duration | None]:
+        assert isinstance(ob, MinDuration)
+        return dated_terms(instant, at_least=ob.at_least)
+
+    def counts_days(self, ob: m.Obligation) -> bool:
+        return False
+
+    def evidence(self, ob: m.Obligation) -> tuple[str, ...]:
+        assert isinstance(ob, MinDuration)
+        return (ob.event,)
+
+    def evaluate(self, wc: WindowContext, ob: m.Obligation) -> list[Finding]:
+        assert isinstance(ob, MinDuration)
+        return evaluate(wc, ob)
+
+
+KIND = MinDurationKind()

@@ -10,24 +10,37 @@ the period ends, on the obligation's clock (5 working days after the month).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .. import model as m
 from ..calendar import CalendarNotCovered
+from ..durations import Duration
 from ..events import Event
 from ..results import Finding, Msg, Ref, Step
+from .base import CLOCK_UNITS, Kind, Place, dated_terms
 from .common import verdict
 from .window import Period, WindowContext, named_periods, periods
 
 TYPE = "periodic"
 
 
-def evidence(ob: m.Periodic) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class Periodic(m.Obligation):
+    period: str
+    deliverable: str
+    per: str | None = None
+    clock: str | None = None
+    after_period_end: m.Dated[Duration] | None = None
+
+
+def evidence(ob: Periodic) -> tuple[str, ...]:
     """The events whose presence in the logs shows the duty is recorded there."""
     return (ob.deliverable,)
 
 
-def evaluate(wc: WindowContext, ob: m.Periodic) -> list[Finding]:
+def evaluate(wc: WindowContext, ob: Periodic) -> list[Finding]:
     ctx = wc.ctx
     deliveries = wc.of(ob.deliverable)
     findings = []
@@ -51,7 +64,7 @@ def evaluate(wc: WindowContext, ob: m.Periodic) -> list[Finding]:
 
 def _one(
     wc: WindowContext,
-    ob: m.Periodic,
+    ob: Periodic,
     period: Period,
     deliveries: Sequence[Event],
     case: str,
@@ -116,3 +129,40 @@ def _one(
         case=case,
         values=(("event", thing), ("period", period.label)),
     )
+
+
+class PeriodicKind(Kind):
+    type = TYPE
+    scope = "window"
+    schema = TYPE
+    model = Periodic
+
+    def build(self, place: Place, base: dict[str, Any]) -> Periodic:
+        raw = place.raw
+        after = None
+        if "after_period_end" in raw:
+            units = CLOCK_UNITS.get(raw.get("clock", ""))
+            after = place.dated(("after_period_end",), units, "the time after the period's end")
+        return Periodic(
+            **base,
+            period=raw["period"],
+            deliverable=place.event("deliverable"),
+            per=raw.get("per"),
+            clock=raw.get("clock"),
+            after_period_end=after,
+        )
+
+    def terms(self, ob: m.Obligation, instant: datetime) -> dict[str, Duration | None]:
+        assert isinstance(ob, Periodic)
+        return dated_terms(instant, after_period_end=ob.after_period_end)
+
+    def evidence(self, ob: m.Obligation) -> tuple[str, ...]:
+        assert isinstance(ob, Periodic)
+        return (ob.deliverable,)
+
+    def evaluate(self, wc: WindowContext, ob: m.Obligation) -> list[Finding]:
+        assert isinstance(ob, Periodic)
+        return evaluate(wc, ob)
+
+
+KIND = PeriodicKind()

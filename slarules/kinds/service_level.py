@@ -9,15 +9,32 @@ can still change the share. There is no due instant, so no lateness.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 from .. import model as m
 from ..conditions import OPS
+from ..durations import Duration
 from ..results import Finding, Msg, Ref, Step, Values
+from .base import CLOCK_UNITS, Kind, Place, dated_terms
 from .window import WindowContext, periods
 
 TYPE = "service_level"
 
 
-def evidence(ob: m.ServiceLevel) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class ServiceLevel(m.Obligation):
+    event: str
+    measure: str
+    threshold_op: str
+    threshold: m.Dated[Duration]
+    target_op: str
+    target_percent: float
+    period: str
+
+
+def evidence(ob: ServiceLevel) -> tuple[str, ...]:
     """The events whose presence in the logs shows the duty is recorded there."""
     return (ob.event,)
 
@@ -25,7 +42,7 @@ def evidence(ob: m.ServiceLevel) -> tuple[str, ...]:
 SHOWN_WORST = 5
 
 
-def evaluate(wc: WindowContext, ob: m.ServiceLevel) -> list[Finding]:
+def evaluate(wc: WindowContext, ob: ServiceLevel) -> list[Finding]:
     ctx = wc.ctx
     items = wc.of(ob.event)
     findings = []
@@ -93,3 +110,38 @@ def evaluate(wc: WindowContext, ob: m.ServiceLevel) -> list[Finding]:
             )
         )
     return findings
+
+
+class ServiceLevelKind(Kind):
+    type = TYPE
+    scope = "window"
+    schema = TYPE
+    model = ServiceLevel
+
+    def build(self, place: Place, base: dict[str, Any]) -> ServiceLevel:
+        raw = place.raw
+        return ServiceLevel(
+            **base,
+            event=place.event("event"),
+            measure=raw["measure"],
+            threshold_op=raw["threshold"]["op"],
+            threshold=place.dated(("threshold", "value"), CLOCK_UNITS["elapsed"], "a threshold"),
+            target_op=raw["target"]["op"],
+            target_percent=float(raw["target"]["percent"]),
+            period=raw["period"],
+        )
+
+    def terms(self, ob: m.Obligation, instant: datetime) -> dict[str, Duration | None]:
+        assert isinstance(ob, ServiceLevel)
+        return dated_terms(instant, threshold=ob.threshold)
+
+    def evidence(self, ob: m.Obligation) -> tuple[str, ...]:
+        assert isinstance(ob, ServiceLevel)
+        return (ob.event,)
+
+    def evaluate(self, wc: WindowContext, ob: m.Obligation) -> list[Finding]:
+        assert isinstance(ob, ServiceLevel)
+        return evaluate(wc, ob)
+
+
+KIND = ServiceLevelKind()

@@ -7,22 +7,32 @@ not_applicable: no outage recorded, or the outage falls in the contract's gap.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from .. import model as m
 from ..case import Case
 from ..conditions import Value
 from ..results import Finding, Ref, Step, Values
+from .base import Kind, Place
 from .common import Context, Steps, classify, outage_facts
 
 TYPE = "severity_check"
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityCheck(m.Obligation):
+    start: str
 
 
 def _level(level_id: str | None) -> Ref | str:
     return Ref("level", level_id) if level_id else "?"
 
 
-def evaluate(ctx: Context, ob: m.SeverityCheck, case: Case) -> list[Finding]:
+def evaluate(ctx: Context, ob: SeverityCheck, case: Case) -> list[Finding]:
     start_event = case.first(ob.start)
     if start_event is None:
         return []
@@ -72,3 +82,26 @@ def _derived_step(contract: m.Contract, facts: dict[str, Value | None], derived:
         ("definition", Ref("definition", derived.id)),
     )
     return Step("step.derived" if len(matches) < 2 else "step.derived_overlap", values)
+
+
+class SeverityCheckKind(Kind):
+    type = TYPE
+    schema = TYPE
+    model = SeverityCheck
+
+    def build(self, place: Place, base: dict[str, Any]) -> SeverityCheck:
+        return SeverityCheck(**base, start=place.event("start"))
+
+    def counts_days(self, ob: m.Obligation) -> bool:
+        return False
+
+    def starts(self, ob: m.Obligation) -> str:
+        assert isinstance(ob, SeverityCheck)
+        return ob.start
+
+    def compile(self, ctx: Context, ob: m.Obligation) -> Callable[[Case], list[Finding]]:
+        assert isinstance(ob, SeverityCheck)
+        return partial(evaluate, ctx, ob)
+
+
+KIND = SeverityCheckKind()

@@ -12,12 +12,17 @@ undoes (a reopening) never ends the clock: the case never shows it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
+from typing import Any
 
 from .. import model as m
 from ..case import Case
+from ..durations import Duration
 from ..events import Event
 from ..results import Finding, Msg, Ref, Step, Values
+from .base import CLOCK_UNITS, Clocked, Kind, Place, budget_terms
 from .common import (
     NOT_APPLICABLE,
     Context,
@@ -34,7 +39,19 @@ from .common import (
 TYPE = "solve_or_escalate"
 
 
-def evaluate(ctx: Context, ob: m.SolveOrEscalate, case: Case) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class SolveOrEscalate(m.Obligation):
+    start: str
+    solved: str
+    escalate_to: int
+    clock: str
+    budget: m.Budget
+    repeat: str = "first"
+    pauses: tuple[str, ...] = ()
+    applies_severity: tuple[str, ...] = ()
+
+
+def evaluate(ctx: Context, ob: SolveOrEscalate, case: Case) -> list[Finding]:
     return compile(ctx, ob)(case)
 
 
@@ -49,7 +66,7 @@ def _reason(status: str, ended: Event | None, solved: str, level: int) -> tuple[
     return clock_code(status, None if ended is None else ended.at), _escalation_to(level)
 
 
-def compile(ctx: Context, ob: m.SolveOrEscalate) -> Callable[[Case], list[Finding]]:
+def compile(ctx: Context, ob: SolveOrEscalate) -> Callable[[Case], list[Finding]]:
     """The obligation's evaluator; an explanation takes :func:`_one`, which records steps."""
     if ctx.explain:
         return partial(_each, ctx, ob)
@@ -107,14 +124,14 @@ def _escalation(case: Case, level: int) -> Event | None:
     return None
 
 
-def _each(ctx: Context, ob: m.SolveOrEscalate, case: Case) -> list[Finding]:
+def _each(ctx: Context, ob: SolveOrEscalate, case: Case) -> list[Finding]:
     starts = case.all(ob.start)
     if ob.repeat != "each":
         starts = starts[:1]
     return [_one(ctx, ob, case, start_event) for start_event in starts]
 
 
-def _one(ctx: Context, ob: m.SolveOrEscalate, case: Case, start_event: Event) -> Finding:
+def _one(ctx: Context, ob: SolveOrEscalate, case: Case, start_event: Event) -> Finding:
     start = start_event.at
     explain = ctx.explain  # steps are built only for an explanation
     steps: list[Step] = []
@@ -164,3 +181,46 @@ def _solved_step(ctx: Context, solved: Event) -> Step:
 def _escalated_step(escalation: Event) -> Step:
     values: Values = (("level", escalation.get("level")), ("at", escalation.at))
     return Step("step.escalated", values, escalation.at)
+
+
+class SolveOrEscalateKind(Kind):
+    type = TYPE
+    schema = TYPE
+    model = SolveOrEscalate
+
+    def build(self, place: Place, base: dict[str, Any]) -> SolveOrEscalate:
+        raw = place.raw
+        return SolveOrEscalate(
+            **base,
+            start=place.event("start"),
+            solved=place.event("solved"),
+            escalate_to=raw["escalate_to"],
+            clock=raw["clock"],
+            budget=place.budget("budget", CLOCK_UNITS[raw["clock"]]),
+            repeat=raw.get("repeat", "first"),
+            pauses=tuple(raw.get("pauses", [])),
+            applies_severity=place.severities("applies", "severity"),
+        )
+
+    def terms(self, ob: m.Obligation, instant: datetime) -> dict[str, Duration | None]:
+        assert isinstance(ob, SolveOrEscalate)
+        return budget_terms(ob.budget, instant)
+
+    def counts_days(self, ob: m.Obligation) -> bool:
+        assert isinstance(ob, SolveOrEscalate)
+        return ob.clock != "elapsed"
+
+    def starts(self, ob: m.Obligation) -> str:
+        assert isinstance(ob, SolveOrEscalate)
+        return ob.start
+
+    def clocked(self, ob: m.Obligation) -> Clocked | None:
+        assert isinstance(ob, SolveOrEscalate)
+        return Clocked(ob.start, ob.clock, ob.budget, ob.applies_severity)
+
+    def compile(self, ctx: Context, ob: m.Obligation) -> Callable[[Case], list[Finding]]:
+        assert isinstance(ob, SolveOrEscalate)
+        return compile(ctx, ob)
+
+
+KIND = SolveOrEscalateKind()

@@ -1,0 +1,77 @@
+"""The library's façade: the contract with what one does with it.
+
+:class:`Contract` is the model's :class:`~slarules.model.Contract` (the same
+frozen data) plus the calls a tool makes: ``due``, ``audit``, ``terms_at``. It
+lives here, not in the model, so that the model imports no engine: data flows
+one way (rules -> model -> engine -> results) and the package has no import cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from . import model as m
+from .durations import Duration
+from .engine import AuditReport, Deadline, audit_records, due_for
+from .kinds import KINDS
+
+
+class Contract(m.Contract):
+    """A loaded contract: its terms (see :class:`slarules.model.Contract`) and its calls."""
+
+    @classmethod
+    def of(cls, contract: m.Contract) -> Contract:
+        """The façade over a model contract (the loader builds the model)."""
+        if isinstance(contract, cls):
+            return contract
+        return cls(**{f.name: getattr(contract, f.name) for f in fields(contract)})
+
+    def due(self, obligation: str, start: datetime, **facts: Any) -> Deadline:
+        """When ``obligation`` is due for a clock started at ``start``.
+
+        Facts: ``severity`` (id or 特大/重大/严重/一般), ``site`` (沈阳, dalian, ...),
+        ``distance_km``.
+        """
+        return due_for(self, obligation, start, **facts)
+
+    def audit(
+        self,
+        records: Iterable[Mapping[str, Any]],
+        as_of: datetime | None = None,
+        *,
+        explain: bool = False,
+        window: tuple[datetime | None, datetime | None] = (None, None),
+        only: Iterable[str] | None = None,
+        judge_all: bool = False,
+    ) -> AuditReport:
+        """Audit event records (mappings shaped like SPEC.md's log lines).
+
+        Records that cannot be used are rejected with their index (1-based) as line;
+        records timed after ``as_of`` are not used (counted in ``after_as_of``).
+        ``as_of`` defaults to now; ``explain`` builds each result's steps; ``window``
+        (start, end) bounds the periodic duties' periods (default: the months the
+        records cover); ``only`` limits the audit to these obligation ids;
+        ``judge_all`` judges the periodic duties that the records hold no event of
+        too (by default they are listed in ``unjudged``).
+        """
+        when = as_of or datetime.now(self.tz)
+        return audit_records(
+            self, records, when, explain=explain, window=window, only=only, judge_all=judge_all
+        )
+
+    def terms_at(self, instant: datetime) -> dict[str, dict[str, Duration | None]]:
+        """Every budget, interval and threshold in force at ``instant``, by obligation.
+
+        Keys are a table's (severity or band ids), ``""`` for a single budget, or the
+        term's name (``interval``, ``at_least`` ...); None is the contract's 不适用. A
+        case runs under the terms in force at its start.
+        """
+        out: dict[str, dict[str, Duration | None]] = {}
+        for ob in self.obligations:
+            terms = KINDS[ob.type].terms(ob, instant)
+            if terms:
+                out[ob.id] = terms
+        return out
