@@ -332,11 +332,14 @@ def _bound(text: str | None, contract: m.Contract, what: str, *, end: bool) -> d
     import re
 
     from ..clocks import period_end
+    from ..events import MAX_YEAR, MIN_YEAR, out_of_range
 
     if text is None:
         return None
     month = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
     if month:
+        if not MIN_YEAR <= int(month[1]) <= MAX_YEAR:
+            fail(f"{what}: {out_of_range(text)}")
         start = (
             datetime(int(month[1]), int(month[2]), 1, tzinfo=contract.tz)
             if 1 <= int(month[2]) <= 12
