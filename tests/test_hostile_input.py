@@ -229,3 +229,64 @@ def test_a_number_must_be_finite(tmp_path: Path, value: str) -> None:
     assert status == 3
     assert doc["records"] == {"read": 1, "used": 0, "rejected": 1}
     assert doc["rejected"][0]["reason"].startswith("call: wait_seconds must be a number, got")
+
+
+# -- 6. a mapping's regular expressions run in linear time
+
+REGEX_MAPPING = """apiVersion: slarules/v1
+kind: Mapping
+case: id
+time: {column: at}
+status: state
+severity: {column: priority, values: {P1: critical}}
+report: {}
+escalation:
+  column: group
+  levels: [{match: 'MATCH', level: 2}]
+"""
+
+
+def test_a_nested_quantifier_matches_in_linear_time(
+    tmp_path: Path, contract: slarules.Contract
+) -> None:
+    import time
+
+    from slarules.importer import import_export, load_mapping
+
+    path = tmp_path / "m.yaml"
+    path.write_text(REGEX_MAPPING.replace("MATCH", "^(a+)+$"), "utf-8")
+    mapping = load_mapping(path, contract)
+    export = tmp_path / "x.csv"
+    rows = ["id,at,state,priority,group", "C1,2026-10-01T08:00,New,P1,L1"]
+    rows += [
+        f"C1,2026-10-01T08:0{i},Active,P1,{'a' * 10_000}{tail}" for i, tail in ((1, "b"), (2, ""))
+    ]
+    export.write_text("\n".join(rows) + "\n", "utf-8")
+    started = time.monotonic()
+    run = import_export(mapping, [export], contract)
+    events = [raw for _, _, raw in run]
+    assert time.monotonic() - started < 2  # Python's re would take longer than the universe
+    assert run.counts.summary().startswith("rows: read 3 = imported 2 + skipped 1 + rejected 0")
+    assert [(e["event"], e.get("level")) for e in events] == [("reported", None), ("escalated", 2)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        (r"(a)\1", r"regular expression '(a)\\1' cannot be matched in linear time"),
+        (r"L(?=2)", "regular expression 'L(?=2)' cannot be matched in linear time"),
+        (r"(L2", "bad regular expression '(L2': missing ), unterminated subpattern"),
+    ],
+)
+def test_a_pattern_re2_cannot_run_is_refused_at_its_line_and_column(
+    tmp_path: Path, pattern: str, message: str
+) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(REGEX_MAPPING.replace("MATCH", pattern), "utf-8")
+    export = tmp_path / "x.csv"
+    export.write_text("id,at,state,priority,group\n", "utf-8")
+    result = CliRunner().invoke(main, ["import", "--mapping", str(path), str(export)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{path}:10:20: {message}")
