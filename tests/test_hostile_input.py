@@ -290,3 +290,144 @@ def test_a_pattern_re2_cannot_run_is_refused_at_its_line_and_column(
     lines = result.stderr.splitlines()
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"{path}:10:20: {message}")
+
+
+# -- 1. unclosed quotes cost their line, not the records after it
+
+OCTOBER_CSV = ROOT / "examples" / "october-2026.csv"
+OCTOBER_RECORDS = 402  # data lines of the example: one record each
+
+
+def quoted_lines() -> list[int]:
+    lines = OCTOBER_CSV.read_text("utf-8-sig").splitlines()
+    return [n for n, line in enumerate(lines, start=1) if line.endswith('"')]
+
+
+@pytest.mark.parametrize("damage", ["drop the closing quote", "drop the opening quote"])
+@pytest.mark.parametrize("number", quoted_lines()[::3])
+def test_one_unclosed_quote_in_a_log_rejects_one_record(
+    tmp_path: Path, number: int, damage: str
+) -> None:
+    lines = OCTOBER_CSV.read_text("utf-8-sig").splitlines()
+    line = lines[number - 1]
+    if damage == "drop the closing quote":
+        lines[number - 1] = line[:-1]
+        reason = "broken quoting: a quoted field opened on this line is not closed"
+    else:
+        cut = line.index(',"') + 1
+        lines[number - 1] = line[:cut] + line[cut + 1 :]
+        reason = "16 cells but the header has 15"  # the quote is text, its comma a delimiter
+    log = tmp_path / "broken.csv"
+    log.write_text("\n".join(lines) + "\n", "utf-8")
+    status, doc, stderr = audit_json(str(log))
+    assert status == 3
+    assert doc["records"] == {"read": OCTOBER_RECORDS, "used": OCTOBER_RECORDS - 1, "rejected": 1}
+    assert doc["rejected"][0]["line"] == number
+    assert doc["rejected"][0]["reason"].startswith(reason)
+    assert stderr.splitlines() == [f"rejected: {log}:{number}: {doc['rejected'][0]['reason']}"]
+
+
+def test_the_example_csv_log_counts_every_record() -> None:
+    status, doc, _ = audit_json(str(OCTOBER_CSV))
+    assert status == 1
+    assert doc["records"] == {"read": OCTOBER_RECORDS, "used": OCTOBER_RECORDS, "rejected": 0}
+
+
+LOG_HEADER = "case,event,at,note\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "read", "rejected"),
+    [
+        # A note over two lines, closed where the record ends: one record.
+        ('A,responded,2026-10-01T08:00,"one\ntwo"\nA,responded,2026-10-01T08:05,\n', 2, {}),
+        # Closed, but followed by text: the quote does not end a record there.
+        (
+            'A,responded,2026-10-01T08:00,"one\ntwo" more\nA,responded,2026-10-01T08:05,\n',
+            3,
+            {
+                2: "closes on line 3, where no record ends (',' expected after '\"')",
+                3: "missing field 'event'",  # its own record, read again
+            },
+        ),
+        # Closed where a record ends, but with too many cells for the header.
+        (
+            'A,responded,2026-10-01T08:00,"one\ntwo",x\nA,responded,2026-10-01T08:05,\n',
+            3,
+            {
+                2: "closes on line 3, where no record ends (5 cells, the header has 4)",
+                3: "missing field 'at'",
+            },
+        ),
+        # An even number of quotes, yet open at the line end.
+        (
+            'A,responded,2026-10-01T08:00,x"y,"z\nA,responded,2026-10-01T08:05,\n',
+            2,
+            {2: "not closed on it"},
+        ),
+    ],
+)
+def test_a_quote_over_a_line_end_counts_only_where_a_record_ends(
+    tmp_path: Path, body: str, read: int, rejected: dict[int, str]
+) -> None:
+    log = tmp_path / "q.csv"
+    log.write_text(LOG_HEADER + body, "utf-8")
+    status, doc, _ = audit_json(str(log))
+    assert doc["records"]["read"] == read
+    assert doc["records"]["rejected"] == len(rejected)
+    assert status == 3 if rejected else status in (0, 1)
+    for item in doc["rejected"]:
+        assert rejected[item["line"]] in item["reason"]
+
+
+def test_a_quote_may_run_over_at_most_1000_lines(tmp_path: Path) -> None:
+    log = tmp_path / "long.csv"
+    for lines, used in ((1_000, 2), (1_001, 1)):
+        note = "\n".join(["x"] * lines)
+        body = f'A,responded,2026-10-01T08:00,"{note}"\nA,responded,2026-10-01T08:05,\n'
+        log.write_text(LOG_HEADER + body, "utf-8")
+        status, doc, _ = audit_json(str(log))
+        if used == 2:
+            assert (status, doc["records"]["read"]) == (1, 2)  # 1,000 lines: one record
+    assert status == 3
+    # The first line is rejected; the 1,000 lines after it are records of their own.
+    assert doc["records"] == {"read": 1_002, "used": 1, "rejected": 1_001}
+    first = doc["rejected"][0]
+    assert (first["line"], first["reason"]) == (
+        2,
+        "broken quoting: a quoted field opened on this line is not closed within 1,000 lines",
+    )
+
+
+def servicenow_lines() -> list[str]:
+    return (ROOT / "examples" / "servicenow-export.csv").read_text("utf-8-sig").splitlines()
+
+
+def test_an_export_keeps_quoted_newlines_and_loses_one_row_to_an_unclosed_quote(
+    tmp_path: Path, contract: slarules.Contract
+) -> None:
+    from slarules.importer import import_export, load_mapping
+
+    mapping = load_mapping(ROOT / "mappings" / "servicenow.yaml", contract)
+    lines = servicenow_lines()
+    true_rows = len(lines) - 1
+    # A description over three lines (as ServiceNow exports them): still one row each.
+    multi = [line.replace(", 全省", "\n全省\n") if line.endswith('"') else line for line in lines]
+    export = tmp_path / "multi.csv"
+    export.write_text("\n".join(multi) + "\n", "utf-8")
+    run = import_export(mapping, [export], contract)
+    list(run)
+    assert run.counts.read == true_rows
+    assert run.counts.rejected == 0 and run.counts.reconciles
+    # One closing quote dropped: that row is rejected, every other is read.
+    quoted = [n for n, line in enumerate(lines, start=1) if line.endswith('"')]
+    broken = list(lines)
+    broken[quoted[1] - 1] = broken[quoted[1] - 1][:-1]
+    export.write_text("\n".join(broken) + "\n", "utf-8")
+    run = import_export(mapping, [export], contract)
+    list(run)
+    assert run.counts.read == true_rows
+    assert run.counts.reconciles
+    assert [(r.line, r.reason.split(" is not")[0]) for r in run.counts.rejections] == [
+        (quoted[1], "broken quoting: a quoted field opened on this line")
+    ]

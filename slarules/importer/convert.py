@@ -49,7 +49,7 @@ class CaseConverter:
         base = mapping.escalation.base_level if mapping.escalation else 0
         self.line_high = base  # the highest support line so far
         self.line_now = base  # the line of the last row that named one
-        self.seen: set[tuple[Any, ...]] = set()
+        self.seen: set[bytes] = set()  # digests of the rows seen (see rows.row_key)
         self.counted = False  # the run counts each reported case once
 
     def feed(self, row: Row, at: datetime) -> tuple[list[Triple], str | None]:

@@ -1,0 +1,140 @@
+"""Opening logs and exports (gzipped or not) and reading them in lines of bounded length.
+
+A gzip file of 10 MB can hold one line of 10 GB. Lines are therefore read with
+a bounded ``readline``: a line longer than :data:`MAX_LINE` is never held, only
+measured as it is skipped to its end, and stands in the stream as an
+:class:`Overlong` marker that each reader rejects with the line's number.
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+from collections.abc import Iterator
+from typing import IO, Any, AnyStr, cast
+
+# Limits of the tool, not of the contract (README "Errors"). A record line of an
+# event log or export is far shorter; 1 MiB leaves room for a long free-text note.
+MAX_LINE = 1 << 20  # bytes of a UTF-8 JSON Lines line, characters of a decoded line
+_SKIP = 1 << 16  # how much of an overlong line is read at a time while skipping it
+
+GZIP_MAGIC = b"\x1f\x8b"
+# Other compressions a log may come in: named in the error instead of "try --encoding".
+_ARCHIVES = {
+    b"PK\x03\x04": "a zip archive",
+    b"\xfd7zXZ\x00": "xz-compressed",
+    b"BZh": "bzip2-compressed",
+    b"\x28\xb5\x2f\xfd": "zstd-compressed",
+    b"7z\xbc\xaf\x27\x1c": "a 7z archive",
+}
+
+
+class LogError(Exception):
+    """A log or export that cannot be read at all (missing, undecodable): a usage error."""
+
+
+class Overlong:
+    """Stands in the stream for a line longer than :data:`MAX_LINE` (``size`` long).
+
+    Its text is one NUL: not blank (readers do not skip it as an empty line) and
+    never valid JSON or a CSV header, so it reaches each reader's slow path.
+    """
+
+    size: int  # its length, without the newline
+    consumed: int  # what was read for it, the newline included (to keep byte offsets)
+
+    def reason(self) -> str:
+        unit = "bytes" if isinstance(self, bytes) else "characters"
+        return f"line of {self.size:,} {unit} is longer than the limit of {MAX_LINE:,}: skipped"
+
+
+class OverlongBytes(Overlong, bytes):
+    pass
+
+
+class OverlongStr(Overlong, str):
+    pass
+
+
+def _marker(sample: bytes | str, size: int, consumed: int) -> Any:
+    marker: Overlong = OverlongBytes(b"\0") if isinstance(sample, bytes) else OverlongStr("\0")
+    marker.size, marker.consumed = size, consumed
+    return marker
+
+
+def length(line: bytes | str) -> int:
+    """How much of the stream ``line`` took (an :class:`Overlong` one: all of it)."""
+    return line.consumed if isinstance(line, Overlong) else len(line)
+
+
+def bounded_lines(stream: IO[AnyStr], limit: int = MAX_LINE) -> Iterator[AnyStr]:
+    """The stream's lines (each with its newline), an :class:`Overlong` for each too long.
+
+    A line may be ``limit`` long plus its newline; the rest of a longer one is
+    read in small pieces and dropped, so memory stays bounded whatever the input.
+    """
+    readline = stream.readline
+    cap = limit + 1
+    while True:
+        line: Any = readline(cap)
+        if len(line) < cap:
+            if not line:
+                return
+            yield line
+            continue
+        newline = b"\n" if isinstance(line, bytes) else "\n"
+        if line.endswith(newline):
+            yield line
+            continue
+        consumed = len(line)
+        ended = False
+        while not ended:
+            more: Any = readline(_SKIP)
+            if not more:
+                break
+            consumed += len(more)
+            ended = more.endswith(newline)
+        yield _marker(line, consumed - ended, consumed)
+
+
+def is_gzip(path: str) -> bool:
+    """Whether ``path`` is gzip-compressed: by its suffix or its first bytes."""
+    if path.lower().endswith(".gz"):
+        return True
+    try:
+        with open(path, "rb") as probe:
+            return probe.read(2) == GZIP_MAGIC
+    except OSError:
+        return False  # the real open says what is wrong
+
+
+def open_bytes(path: str) -> IO[bytes]:
+    """A file, gunzipped when it is gzip (by suffix or magic), or standard input for ``-``."""
+    if path == "-":
+        stdin = sys.stdin.buffer
+        peek = getattr(stdin, "peek", None)
+        if peek is not None and peek(2)[:2] == GZIP_MAGIC:
+            return cast(IO[bytes], gzip.GzipFile(fileobj=stdin, mode="rb"))
+        return stdin
+    try:
+        if is_gzip(path):
+            return cast(IO[bytes], gzip.open(path, "rb"))
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise LogError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise LogError(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise LogError(f"{path}: {exc.strerror or exc}") from None
+
+
+def compression_of(path: str) -> str | None:
+    """'a zip archive', 'xz-compressed' ... for a file in a compression not read here."""
+    if path == "-":
+        return None
+    try:
+        with open(path, "rb") as probe:
+            head = probe.read(8)
+    except OSError:
+        return None
+    return next((name for magic, name in _ARCHIVES.items() if head.startswith(magic)), None)
