@@ -431,3 +431,194 @@ def test_an_export_keeps_quoted_newlines_and_loses_one_row_to_an_unclosed_quote(
     assert [(r.line, r.reason.split(" is not")[0]) for r in run.counts.rejections] == [
         (quoted[1], "broken quoting: a quoted field opened on this line")
     ]
+
+
+# -- 4. decompression bombs, huge lines, gzip logs
+
+BOMB = 20 << 20  # one line of 20 MiB, compressed to about 20 KiB
+
+
+def gzip_file(path: Path, parts: list[bytes]) -> Path:
+    import gzip
+
+    with gzip.open(path, "wb") as out:
+        for part in parts:
+            out.write(part)
+    return path
+
+
+def huge(prefix: bytes, suffix: bytes) -> list[bytes]:
+    """A line of BOMB bytes, in pieces (the test itself never holds it either)."""
+    return [prefix, *([b"x" * (1 << 20)] * (BOMB >> 20)), suffix]
+
+
+def traced(args: list[str]) -> tuple[Any, int, float]:
+    """The CLI's result, the peak of memory traced while it ran, and its run time."""
+    import time
+    import tracemalloc
+
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        result = CliRunner().invoke(main, args)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return result, peak, time.monotonic() - started
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_a_gzipped_line_of_20_mib_is_rejected_in_bounded_memory(tmp_path: Path, kind: str) -> None:
+    first = {**REPORTED, "at": "2026-10-01T08:00"}
+    last = {"case": "A", "event": "responded", "at": "2026-10-01T08:05"}
+    if kind == "jsonl":
+        lines = [json.dumps(first).encode() + b"\n"]
+        lines += huge(b'{"case": "A", "event": "responded", "note": "', b'"}\n')
+        lines += [json.dumps(last).encode() + b"\n"]
+    else:
+        lines = [
+            b"case,event,at,severity,site,note\n",
+            "A,reported,2026-10-01T08:00,minor,沈阳,\n".encode(),
+        ]
+        lines += huge(b"A,responded,2026-10-01T08:01,,,", b"\n")
+        lines += [b"A,responded,2026-10-01T08:05,,,\n"]
+    log = gzip_file(tmp_path / f"bomb.{kind}.gz", lines)
+    assert log.stat().st_size < BOMB // 100
+    result, peak, seconds = traced(["audit", str(log), "--format", "json", "--as-of", "2026-11-01"])
+    assert result.exit_code == 3
+    doc = json.loads(result.stdout)
+    assert doc["records"] == {"read": 3, "used": 2, "rejected": 1}
+    size = BOMB + len(lines[1 if kind == "jsonl" else 2]) + len(lines[-2]) - 1
+    unit = "bytes" if kind == "jsonl" else "characters"
+    reason = f"line of {size:,} {unit} is longer than the limit of 1,048,576: skipped"
+    line = 2 if kind == "jsonl" else 3
+    assert result.stderr.splitlines() == [f"rejected: {log}:{line}: {reason}"]
+    assert peak < BOMB // 4, f"peak {peak:,} bytes"
+    assert seconds < 20
+
+
+def test_an_xes_bomb_is_refused_with_its_line(tmp_path: Path) -> None:
+    lines = [
+        b'<?xml version="1.0"?>\n',
+        b"<log>\n",
+        b'<trace><string key="concept:name" value="1"/>\n',
+    ]
+    lines += huge(b'<event><string key="org:group" value="', b'"/></event>\n')
+    lines += [b"</trace></log>\n"]
+    export = gzip_file(tmp_path / "bomb.xes.gz", lines)
+    result, peak, seconds = traced(["import", "--mapping", "bpic2013", str(export)])
+    assert result.exit_code == 2
+    size = BOMB + len(lines[3]) + len(lines[-2]) - 1
+    assert result.stderr.splitlines() == [
+        f"slarules: error: {export}:4: a line of {size:,} bytes is longer than the limit of "
+        "1,048,576: the XES file is refused"
+    ]
+    assert peak < BOMB // 4, f"peak {peak:,} bytes"
+    assert seconds < 20
+
+
+def test_an_export_holds_only_the_cells_the_mapping_reads(
+    tmp_path: Path, contract: slarules.Contract
+) -> None:
+    """2,000 rows with 20 KiB each that the mapping does not read: not held."""
+    import tracemalloc
+
+    from slarules.importer import import_export, load_mapping
+
+    path = tmp_path / "m.yaml"
+    path.write_text(REGEX_MAPPING.replace("MATCH", r"\bL2\b"), "utf-8")
+    mapping = load_mapping(path, contract)
+    rows = [b"id,at,state,priority,group,description\n"]
+    for i in range(2_000):
+        state = "New" if i % 2 == 0 else "Active"
+        rows.append(
+            f"C{i // 2},2026-10-01T08:0{i % 2},{state},P1,L1,{i:06}".encode()
+            + b"d" * 20_000
+            + b"\n"
+        )
+    export = gzip_file(tmp_path / "wide.csv.gz", rows)
+    size = sum(map(len, rows))
+    del rows
+    tracemalloc.start()
+    try:
+        run = import_export(mapping, [export], contract)
+        count = sum(1 for _ in run)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert run.counts.summary() == (
+        "rows: read 2000 = imported 1000 + skipped 1000 + rejected 0; 1000 events in 1000 cases"
+    )
+    assert count == 1_000
+    assert peak < size // 8, f"peak {peak:,} of {size:,} bytes"
+
+
+def test_exact_duplicates_are_told_by_every_cell_and_where_cells_end() -> None:
+    from slarules.importer.rows import row_key
+
+    assert row_key(["a", "b"]) == row_key(["a", "b"])
+    assert row_key(["a,b", "c"]) != row_key(["a", "b,c"])
+    assert row_key(["ab", ""]) != row_key(["a", "b"])
+    assert row_key(["a"]) != row_key(["a", ""])
+    assert len(row_key(["x" * 100_000])) == 16
+
+
+@pytest.mark.parametrize("log", ["october-2026.jsonl", "october-2026.csv"])
+def test_a_gzipped_log_audits_like_the_plain_one(tmp_path: Path, log: str) -> None:
+    import gzip
+
+    plain = ROOT / "examples" / log
+    packed = tmp_path / f"{log}.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    unmarked = tmp_path / log  # gzip, by its first bytes, under the plain name
+    unmarked.write_bytes(packed.read_bytes())
+    want = audit_json(str(plain))
+    for path in (packed, unmarked):
+        status, doc, stderr = audit_json(str(path))
+        assert (status, doc["records"], doc["results"]) == (
+            want[0],
+            want[1]["records"],
+            want[1]["results"],
+        )
+        assert stderr == want[2]
+    result = CliRunner().invoke(
+        main,
+        ["audit", "-", "--format", "json", "--as-of", "2026-11-01"],
+        input=packed.read_bytes() if log.endswith(".jsonl") else None,
+    )
+    if log.endswith(".jsonl"):  # standard input is JSON Lines, gzipped or not
+        doc = json.loads(result.stdout)
+        assert doc["records"] == want[1]["records"]
+
+        def order(results: list[dict[str, Any]]) -> list[str]:  # stdin has no first pass
+            return sorted(json.dumps(r, sort_keys=True) for r in results)
+
+        assert order(doc["results"]) == order(want[1]["results"])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("truncated", "cannot be read: Compressed file ended before the end-of-stream marker"),
+        ("zip", "(the file is a zip archive: unpack it first; gzip is read as it is)"),
+    ],
+)
+def test_a_broken_or_other_compressed_log_is_one_usage_error(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    import gzip
+    import zipfile
+
+    plain = (ROOT / "examples" / "october-2026.jsonl").read_bytes()
+    if content == "truncated":
+        log = tmp_path / "log.jsonl.gz"
+        log.write_bytes(gzip.compress(plain)[:-100])
+    else:
+        log = tmp_path / "log.jsonl"
+        with zipfile.ZipFile(log, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("log.jsonl", plain)
+    result = CliRunner().invoke(main, ["audit", str(log), "--format", "json"])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"slarules: error: {log}:")
+    assert message in lines[0]

@@ -9,6 +9,7 @@ measured as it is skipped to its end, and stands in the stream as an
 from __future__ import annotations
 
 import gzip
+import io
 import sys
 from collections.abc import Iterator
 from typing import IO, Any, AnyStr, cast
@@ -111,11 +112,12 @@ def is_gzip(path: str) -> bool:
 def open_bytes(path: str) -> IO[bytes]:
     """A file, gunzipped when it is gzip (by suffix or magic), or standard input for ``-``."""
     if path == "-":
-        stdin = sys.stdin.buffer
-        peek = getattr(stdin, "peek", None)
-        if peek is not None and peek(2)[:2] == GZIP_MAGIC:
+        stdin: Any = sys.stdin.buffer
+        if not hasattr(stdin, "peek"):  # a stand-in (tests, embedding): buffer it to look ahead
+            stdin = io.BufferedReader(stdin)
+        if stdin.peek(2)[:2] == GZIP_MAGIC:
             return cast(IO[bytes], gzip.GzipFile(fileobj=stdin, mode="rb"))
-        return stdin
+        return cast(IO[bytes], stdin)
     try:
         if is_gzip(path):
             return cast(IO[bytes], gzip.open(path, "rb"))
