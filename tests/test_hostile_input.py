@@ -137,6 +137,10 @@ def test_the_edges_of_the_range_audit_without_error(rules_copy: Path) -> None:
             "--to: time '9999-12-31' is outside the supported range (years 1000 to 8999)",
         ),
         (
+            ["report", "--month", "9999-12", "examples/october-2026.jsonl"],
+            "--month: time '9999-12' is outside the supported range (years 1000 to 8999)",
+        ),
+        (
             ["audit", "examples/october-2026.jsonl", "--as-of", "9999-12-31T23:00-08:00"],
             "--as-of: time '9999-12-31T23:00-08:00' is outside the supported range",
         ),
@@ -622,3 +626,37 @@ def test_a_broken_or_other_compressed_log_is_one_usage_error(
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"slarules: error: {log}:")
     assert message in lines[0]
+
+
+def test_an_export_of_one_row_repeated_holds_it_once(
+    tmp_path: Path, contract: slarules.Contract
+) -> None:
+    """A .csv.gz that repeats a row 10,000 times: each read and counted, one held."""
+    import time
+    import tracemalloc
+
+    from slarules.importer import import_export, load_mapping
+
+    mapping = load_mapping(ROOT / "mappings" / "servicenow.yaml", contract)
+    lines = [line.encode() + b"\n" for line in servicenow_lines()]
+    repeats = 10_000
+    sample = import_export(mapping, [ROOT / "examples" / "servicenow-export.csv"], contract)
+    list(sample)
+    duplicates = sample.counts.skip_reasons["exact duplicate of an earlier row of the case"]
+    export = gzip_file(tmp_path / "repeated.csv.gz", [lines[0], *[lines[1]] * repeats, *lines[2:]])
+    size = len(lines[1]) * repeats
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        run = import_export(mapping, [export], contract)
+        sum(1 for _ in run)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    counts = run.counts
+    assert counts.read == repeats + len(lines) - 2
+    assert counts.reconciles
+    skipped = counts.skip_reasons["exact duplicate of an earlier row of the case"]
+    assert skipped == duplicates + repeats - 1
+    assert peak < size // 2, f"peak {peak:,} of {size:,} bytes"
+    assert time.monotonic() - started < 20
