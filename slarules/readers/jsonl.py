@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..events import Rejection
-from .lines import Overlong, bounded_lines, length, open_bytes
+from .lines import Overlong, bounded_chunks, bounded_lines, length, open_bytes
 
 _loads: Callable[[bytes | str], Any]
 try:
@@ -127,18 +127,6 @@ def _plain_case_ids(lines: list[bytes]) -> list[bytes] | None:
     return ids if len(ids) == count else None
 
 
-def _chunk(lines: Iterator[bytes]) -> tuple[list[bytes], int]:
-    """The next lines, about :data:`_CHUNK` bytes of them, and how many bytes they took."""
-    chunk: list[bytes] = []
-    size = 0
-    for line in lines:
-        chunk.append(line)
-        size += length(line)
-        if size >= _CHUNK:
-            break
-    return chunk, size
-
-
 def line_chunks(path: str, start: int = 0, end: int | None = None) -> Iterator[list[bytes]]:
     """The lines from byte ``start`` (a line's start) to ``end`` (exclusive), about
     :data:`_CHUNK` bytes at a time; a byte-order mark at the file's start is dropped.
@@ -150,8 +138,8 @@ def line_chunks(path: str, start: int = 0, end: int | None = None) -> Iterator[l
         if start:
             stream.seek(start)
         left = None if end is None else end - start
-        bounded = bounded_lines(stream)
-        lines, size = _chunk(bounded)
+        chunks = bounded_chunks(stream, _CHUNK)
+        lines, size = next(chunks, ([], 0))
         if start == 0 and lines and lines[0].startswith(_BOM):
             lines[0] = lines[0][len(_BOM) :]
             if left is not None:
@@ -171,7 +159,7 @@ def line_chunks(path: str, start: int = 0, end: int | None = None) -> Iterator[l
                     return
                 left -= size
             yield lines
-            lines, size = _chunk(bounded)
+            lines, size = next(chunks, ([], 0))
 
 
 def last_jsonl_positions(

@@ -83,19 +83,48 @@ def bounded_lines(stream: IO[AnyStr], limit: int = MAX_LINE) -> Iterator[AnyStr]
                 return
             yield line
             continue
-        newline = b"\n" if isinstance(line, bytes) else "\n"
-        if line.endswith(newline):
+        if line.endswith(b"\n" if isinstance(line, bytes) else "\n"):
             yield line
             continue
-        consumed = len(line)
-        ended = False
-        while not ended:
-            more: Any = readline(_SKIP)
-            if not more:
+        yield _skip_rest(readline, line)
+
+
+def _skip_rest(readline: Any, line: Any) -> Any:
+    """The marker for ``line``, the start of an overlong line, once its rest is skipped."""
+    newline = b"\n" if isinstance(line, bytes) else "\n"
+    consumed = len(line)
+    ended = False
+    while not ended:
+        more: Any = readline(_SKIP)
+        if not more:
+            break
+        consumed += len(more)
+        ended = more.endswith(newline)
+    return _marker(line, consumed - ended, consumed)
+
+
+def bounded_chunks(
+    stream: IO[bytes], size: int, limit: int = MAX_LINE
+) -> Iterator[tuple[list[bytes], int]]:
+    """:func:`bounded_lines` in lists of about ``size`` bytes (a first pass's pace),
+    each with the number of bytes its lines took."""
+    readline = stream.readline
+    cap = limit + 1
+    while True:
+        chunk: list[bytes] = []
+        taken = 0
+        while taken < size:
+            line = readline(cap)
+            if len(line) == cap and not line.endswith(b"\n"):
+                line = _skip_rest(readline, line)
+                taken += length(line) - len(line)
+            elif not line:
                 break
-            consumed += len(more)
-            ended = more.endswith(newline)
-        yield _marker(line, consumed - ended, consumed)
+            chunk.append(line)
+            taken += len(line)
+        if not chunk:
+            return
+        yield chunk, taken
 
 
 def is_gzip(path: str) -> bool:
