@@ -127,7 +127,7 @@ def test_far_out_times_give_results_or_rejections_that_reconcile(
     assert report.used == wanted
 
 
-@settings(max_examples=12, deadline=None, database=None)
+@settings(max_examples=5, deadline=None, database=None)
 @given(records())
 def test_far_out_times_at_the_command_line_never_give_a_traceback(
     batch: list[dict[str, Any]],

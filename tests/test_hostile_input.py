@@ -308,7 +308,7 @@ def quoted_lines() -> list[int]:
 
 
 @pytest.mark.parametrize("damage", ["drop the closing quote", "drop the opening quote"])
-@pytest.mark.parametrize("number", quoted_lines()[::3])
+@pytest.mark.parametrize("number", quoted_lines()[::4])
 def test_one_unclosed_quote_in_a_log_rejects_one_record(
     tmp_path: Path, number: int, damage: str
 ) -> None:
@@ -439,7 +439,7 @@ def test_an_export_keeps_quoted_newlines_and_loses_one_row_to_an_unclosed_quote(
 
 # -- 4. decompression bombs, huge lines, gzip logs
 
-BOMB = 20 << 20  # one line of 20 MiB, compressed to about 20 KiB
+BOMB = 8 << 20  # one line of 8 MiB, compressed to about 8 KiB
 
 
 def gzip_file(path: Path, parts: list[bytes]) -> Path:
@@ -472,7 +472,7 @@ def traced(args: list[str]) -> tuple[Any, int, float]:
 
 
 @pytest.mark.parametrize("kind", ["jsonl", "csv"])
-def test_a_gzipped_line_of_20_mib_is_rejected_in_bounded_memory(tmp_path: Path, kind: str) -> None:
+def test_a_gzipped_line_of_8_mib_is_rejected_in_bounded_memory(tmp_path: Path, kind: str) -> None:
     first = {**REPORTED, "at": "2026-10-01T08:00"}
     last = {"case": "A", "event": "responded", "at": "2026-10-01T08:05"}
     if kind == "jsonl":
@@ -497,7 +497,7 @@ def test_a_gzipped_line_of_20_mib_is_rejected_in_bounded_memory(tmp_path: Path, 
     reason = f"line of {size:,} {unit} is longer than the limit of 1,048,576: skipped"
     line = 2 if kind == "jsonl" else 3
     assert result.stderr.splitlines() == [f"rejected: {log}:{line}: {reason}"]
-    assert peak < BOMB // 4, f"peak {peak:,} bytes"
+    assert peak < BOMB // 2, f"peak {peak:,} bytes"
     assert seconds < 20
 
 
@@ -517,14 +517,14 @@ def test_an_xes_bomb_is_refused_with_its_line(tmp_path: Path) -> None:
         f"slarules: error: {export}:4: a line of {size:,} bytes is longer than the limit of "
         "1,048,576: the XES file is refused"
     ]
-    assert peak < BOMB // 4, f"peak {peak:,} bytes"
+    assert peak < BOMB // 2, f"peak {peak:,} bytes"
     assert seconds < 20
 
 
 def test_an_export_holds_only_the_cells_the_mapping_reads(
     tmp_path: Path, contract: slarules.Contract
 ) -> None:
-    """2,000 rows with 20 KiB each that the mapping does not read: not held."""
+    """1,000 rows with 20 KiB each that the mapping does not read: not held."""
     import tracemalloc
 
     from slarules.importer import import_export, load_mapping
@@ -533,7 +533,7 @@ def test_an_export_holds_only_the_cells_the_mapping_reads(
     path.write_text(REGEX_MAPPING.replace("MATCH", r"\bL2\b"), "utf-8")
     mapping = load_mapping(path, contract)
     rows = [b"id,at,state,priority,group,description\n"]
-    for i in range(2_000):
+    for i in range(1_000):
         state = "New" if i % 2 == 0 else "Active"
         rows.append(
             f"C{i // 2},2026-10-01T08:0{i % 2},{state},P1,L1,{i:06}".encode()
@@ -551,9 +551,9 @@ def test_an_export_holds_only_the_cells_the_mapping_reads(
     finally:
         tracemalloc.stop()
     assert run.counts.summary() == (
-        "rows: read 2000 = imported 1000 + skipped 1000 + rejected 0; 1000 events in 1000 cases"
+        "rows: read 1000 = imported 500 + skipped 500 + rejected 0; 500 events in 500 cases"
     )
-    assert count == 1_000
+    assert count == 500
     assert peak < size // 8, f"peak {peak:,} of {size:,} bytes"
 
 
@@ -631,7 +631,7 @@ def test_a_broken_or_other_compressed_log_is_one_usage_error(
 def test_an_export_of_one_row_repeated_holds_it_once(
     tmp_path: Path, contract: slarules.Contract
 ) -> None:
-    """A .csv.gz that repeats a row 10,000 times: each read and counted, one held."""
+    """A .csv.gz that repeats a row 5,000 times: each read and counted, one held."""
     import time
     import tracemalloc
 
@@ -639,7 +639,7 @@ def test_an_export_of_one_row_repeated_holds_it_once(
 
     mapping = load_mapping(ROOT / "mappings" / "servicenow.yaml", contract)
     lines = [line.encode() + b"\n" for line in servicenow_lines()]
-    repeats = 10_000
+    repeats = 5_000
     sample = import_export(mapping, [ROOT / "examples" / "servicenow-export.csv"], contract)
     list(sample)
     duplicates = sample.counts.skip_reasons["exact duplicate of an earlier row of the case"]
