@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pendulum
 
+from .events import in_range, out_of_range
+
 
 def parse_user_time(text: str, tz: ZoneInfo) -> datetime:
     """'2026-10-09 14:05', '2026-10-09T14:05+08:00', 'now', 'today' -> aware stdlib datetime."""
@@ -21,10 +23,12 @@ def parse_user_time(text: str, tz: ZoneInfo) -> datetime:
         return datetime.now(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     try:
         parsed = pendulum.parse(raw, tz=str(tz.key), strict=False)
-    except (ValueError, pendulum.parsing.exceptions.ParserError) as exc:
+    except (ValueError, OverflowError, pendulum.parsing.exceptions.ParserError) as exc:
         raise ValueError(f"cannot read time {text!r}: {exc}") from None
     if not isinstance(parsed, datetime):
         raise ValueError(f"{text!r} is not a point in time")
+    if not in_range(parsed):  # before any conversion, which could leave datetime's years
+        raise out_of_range(text)
     offset = parsed.utcoffset()
     if offset is None:  # pragma: no cover - tz given above
         return datetime(*parsed.timetuple()[:6], parsed.microsecond, tzinfo=tz)

@@ -6,6 +6,7 @@ Pure: takes a mapping (from any reader) and returns an :class:`Event` or a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +20,13 @@ from .zones import SHARED as _shared_zones
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
 _CORE_ORDER = ("case", "event", "at")  # the order errors are reported in
 _CORE = frozenset(_CORE_ORDER)
+
+# The instants the tool works with, by their local year: a limit of the tool, not
+# of the contract. datetime holds years 1 to 9999; a margin of about 1,000 years on
+# each side keeps every shift to UTC (at most a day) and every budget (the loader
+# bounds durations to about 100 years) inside it, so no arithmetic can overflow.
+MIN_YEAR, MAX_YEAR = 1000, 8999
+TIME_RANGE = f"years {MIN_YEAR} to {MAX_YEAR}"
 
 
 class Event(NamedTuple):
@@ -46,8 +54,22 @@ class Rejection:
         return f"{self.source}:{self.line}: {self.reason}"
 
 
+def in_range(at: datetime) -> bool:
+    """Whether ``at`` is an instant the tool works with (see :data:`MIN_YEAR`)."""
+    return MIN_YEAR <= at.year <= MAX_YEAR
+
+
+def out_of_range(text: Any) -> ValueError:
+    """The error for a time outside :data:`TIME_RANGE`, naming it as it was written."""
+    shown = text.isoformat() if isinstance(text, datetime) else text
+    return ValueError(f"time {shown!r} is outside the supported range ({TIME_RANGE})")
+
+
 def parse_time(text: Any, tz: tzinfo) -> datetime:
-    """ISO 8601 with or without offset; naive times are in ``tz``."""
+    """ISO 8601 with or without offset; naive times are in ``tz``.
+
+    ValueError for a time that does not parse or lies outside :data:`TIME_RANGE`.
+    """
     if isinstance(text, datetime):
         value = text
     elif not isinstance(text, str) or not text.strip():
@@ -62,6 +84,8 @@ def parse_time(text: Any, tz: tzinfo) -> datetime:
             raise ValueError(
                 f"bad time {text!r} (ISO 8601 expected, e.g. 2026-10-09T14:05+08:00)"
             ) from None
+    if not in_range(value):
+        raise out_of_range(text)
     if value.tzinfo is None:
         return value.replace(tzinfo=tz)
     return value
@@ -76,6 +100,8 @@ def _number(value: Any, integer: bool) -> float | int:
         number = float(value.strip())
     else:
         raise ValueError
+    if not math.isfinite(number):
+        raise ValueError  # nan and inf compare with nothing a contract says
     if integer:
         if float(number) != int(number):
             raise ValueError
@@ -101,8 +127,9 @@ def _convert(contract: m.Contract, spec: m.FieldSpec, value: Any) -> Any:
     if kind in ("number", "integer", "level"):
         try:
             number = _number(value, kind != "number")
-        except (ValueError, TypeError):
-            raise ValueError(f"{spec.name} must be a number, got {value!r}") from None
+        except (ValueError, TypeError, OverflowError):
+            whole = "a whole number" if kind != "number" else "a number"
+            raise ValueError(f"{spec.name} must be {whole}, got {value!r}") from None
         if kind == "level":
             known = {s.level for s in contract.support_levels}
             if known and number not in known:
@@ -188,6 +215,8 @@ class RecordChecker:
             at = datetime.fromisoformat(at_raw)
         except ValueError:
             return _check_slowly(contract, raw, source, line, seq)
+        if not MIN_YEAR <= at.year <= MAX_YEAR:
+            return _check_slowly(contract, raw, source, line, seq)
         zone = at.tzinfo
         if zone is None:
             at = at.replace(tzinfo=self._tz)
@@ -229,12 +258,14 @@ class RecordChecker:
                     bounds = spec.bounds
                     if bounds is not None and not bounds[0] <= value <= bounds[1]:
                         raise ValueError  # the slow path says which bound (NaN fails both)
+                    if value - value != 0:  # nan or inf: the slow path says why
+                        raise ValueError
                     facts[key] = float(value)
                 elif kind == "level" and type(value) is int and value in self._levels:
                     facts[key] = value
                 elif not _blank(value):
                     facts[key] = _convert(contract, spec, value)
-        except ValueError:
+        except (ValueError, OverflowError):
             return _check_slowly(contract, raw, source, line, seq)
         for required in event_type.required:
             if required not in facts:
@@ -262,8 +293,9 @@ def _check_slowly(
         close = difflib.get_close_matches(str(name), list(contract.events), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return Rejection(source, line, f"unknown event {name!r}{hint}")
-    if not isinstance(raw["case"], (str, int)) or isinstance(raw["case"], bool):
-        return Rejection(source, line, f"case must be text, got {raw['case']!r}")
+    if not isinstance(raw["case"], str):
+        # A number is refused, not taken as text: 1 and "1" would become one case unseen.
+        return Rejection(source, line, f"case must be text (in quotes), got {raw['case']!r}")
     try:
         at = parse_time(raw["at"], contract.tz)
     except ValueError as exc:
@@ -283,4 +315,4 @@ def _check_slowly(
     for spec in event_type.fields.values():
         if spec.required and spec.name not in facts:
             return Rejection(source, line, f"{name}: missing field {spec.name!r}")
-    return Event(str(raw["case"]), name, at, facts, source, line, seq)
+    return Event(raw["case"], name, at, facts, source, line, seq)

@@ -190,6 +190,19 @@ def _too_big(size: int) -> str:
     )
 
 
+def _read_at_most(stream: Any, limit: int) -> bytes:
+    """Up to ``limit`` bytes, read in pieces: ``read(limit)`` would reserve all of it at once."""
+    parts: list[bytes] = []
+    size = 0
+    while size < limit:
+        part = stream.read(min(1 << 16, limit - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
+
+
 def _read_file(path: Path, *, regular_only: bool) -> bytes | RuleError:
     """A YAML file's bytes (at most MAX_FILE_BYTES), or the located reason it is not read.
 
@@ -209,7 +222,7 @@ def _read_file(path: Path, *, regular_only: bool) -> bytes | RuleError:
         return RuleError(where, _too_big(info.st_size))
     try:
         with path.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)  # a file that grew, or a pipe, stops here
+            raw = _read_at_most(stream, MAX_FILE_BYTES + 1)  # a file that grew, or a pipe
     except OSError as exc:
         return RuleError(where, _odd_path(path, exc))
     if len(raw) > MAX_FILE_BYTES:

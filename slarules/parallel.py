@@ -41,6 +41,7 @@ from .engine import Audit, NotGrouped, Tally
 from .events import Event, Rejection
 from .readers import undecodable
 from .readers.jsonl import cases_of, line_chunks, read_jsonl_bytes
+from .readers.lines import bounded_lines, length
 from .reporters import Format
 from .results import STATUSES, Result
 
@@ -73,7 +74,7 @@ def cut(path: str, jobs: int) -> list[Part]:
     with open(path, "rb") as stream:
         for k in range(1, jobs):
             stream.seek(max(size * k // jobs, starts[-1]))
-            stream.readline()  # to the start of the next whole line
+            next(bounded_lines(stream), None)  # to the start of the next whole line
             at = _case_change(stream)
             if at is not None and at > starts[-1]:
                 starts.append(at)
@@ -86,7 +87,7 @@ def _case_change(stream: IO[bytes]) -> int | None:
     """The offset of the first line, from here on, whose case differs from the line before."""
     offset = stream.tell()
     previous: str | None = None
-    for n, line in enumerate(stream):
+    for n, line in enumerate(bounded_lines(stream)):  # a huge line is not held
         if n > _LOOKAHEAD_LINES:
             return None
         case = next(cases_of([line]), None)
@@ -94,7 +95,7 @@ def _case_change(stream: IO[bytes]) -> int | None:
             if previous is not None and case != previous:
                 return offset
             previous = case
-        offset += len(line)
+        offset += length(line)
     return None
 
 
@@ -103,8 +104,12 @@ def _line_numbers(path: str, starts: list[int]) -> list[int]:
     numbers, line, at = [], 1, 0
     with open(path, "rb") as stream:
         for start in starts:
-            line += stream.read(start - at).count(b"\n")
-            at = start
+            while at < start:  # in blocks: a part may be gigabytes long
+                block = stream.read(min(start - at, 1 << 20))
+                if not block:
+                    break
+                line += block.count(b"\n")
+                at += len(block)
             numbers.append(line)
     return numbers
 

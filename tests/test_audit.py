@@ -138,7 +138,7 @@ def test_bad_records_are_rejected_with_line_and_counted(tmp_path: Path) -> None:
     reasons = {r["line"]: r["reason"] for r in doc["rejected"]}
     assert "did you mean 'responded'" in reasons[2]
     assert "bad time" in reasons[3]
-    assert "level must be a number" in reasons[4]
+    assert "level must be a whole number" in reasons[4]
     assert "missing field 'sections'" in reasons[5]
     assert "missing field 'event'" in reasons[6]
     assert "broken JSON" in reasons[7]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -116,7 +116,7 @@ class Acknowledge(m.Obligation):
 
 class AcknowledgeKind(Kind):
     type = "acknowledge"
-    schema = {
+    schema: ClassVar[dict[str, Any]] = {
         "type": "object",
         "additionalProperties": False,
         "required": ["id", "clause", "title", "type", "start", "stop", "clock", "budget"],
@@ -296,7 +296,7 @@ def test_the_package_has_no_import_cycle() -> None:
             if node.startswith(nxt + "."):
                 continue
             if state.get(nxt) == 1:
-                cycle = stack[stack.index(nxt) :] + [nxt]
+                cycle = [*stack[stack.index(nxt) :], nxt]
                 raise AssertionError("import cycle: " + " -> ".join(cycle))
             if nxt not in state:
                 visit(nxt)

@@ -260,6 +260,8 @@ def _jobs(text: str, options: AuditOptions) -> int:
     """How many processes: a number, or auto (the CPUs, for one large JSON Lines log)."""
     import os
 
+    from ..readers.lines import is_gzip
+
     if text.strip().lower() == "auto":
         logs = options.logs
         big = (
@@ -267,6 +269,7 @@ def _jobs(text: str, options: AuditOptions) -> int:
             and logs[0] != "-"
             and os.path.isfile(logs[0])
             and os.path.getsize(logs[0]) >= PARALLEL_FROM_MIB * 2**20
+            and not is_gzip(logs[0])  # a compressed log cannot be cut into byte ranges
         )
         return (os.cpu_count() or 1) if big else 1
     try:
@@ -297,15 +300,18 @@ def _audit_in_parts(
 
     from ..calendar import CalendarNotCovered
     from ..parallel import Output, audit_in_parts, can_fork
-    from ..readers import LogError
+    from ..readers import LogError, log_kind
+    from ..readers.lines import is_gzip
     from ..reporters import FORMATS
 
     if jobs < 2:
         return None
     logs = options.logs
     why = None
-    if len(logs) != 1 or logs[0] == "-" or Path(logs[0]).suffix.lower() in (".csv", ".tsv"):
+    if len(logs) != 1 or logs[0] == "-" or log_kind(logs[0]) == "csv":
         why = "--jobs takes one JSON Lines file"
+    elif is_gzip(logs[0]):
+        why = "--jobs takes an uncompressed log"
     elif mapping_path or (options.encoding or "utf-8").lower().replace("_", "-") not in (
         "utf-8",
         "utf8",
@@ -378,11 +384,14 @@ def _bound(text: str | None, contract: m.Contract, what: str, *, end: bool) -> d
     import re
 
     from ..clocks import period_end
+    from ..events import MAX_YEAR, MIN_YEAR, out_of_range
 
     if text is None:
         return None
     month = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
     if month:
+        if not MIN_YEAR <= int(month[1]) <= MAX_YEAR:
+            fail(f"{what}: {out_of_range(text)}")
         start = (
             datetime(int(month[1]), int(month[2]), 1, tzinfo=contract.tz)
             if 1 <= int(month[2]) <= 12

@@ -69,6 +69,7 @@ def report(
 
     from ..clocks import DAY, period_start
     from ..engine import Audit, check_records
+    from ..events import MAX_YEAR, MIN_YEAR, out_of_range
     from ..monthly import build, month_bounds
     from ..readers import LogError
     from ..reporters.rows import record_counts
@@ -77,11 +78,13 @@ def report(
     contract = load_rules(rules)
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         fail(f"--month must look like 2026-10, got {month!r}")
+    if not MIN_YEAR <= int(month[:4]) <= MAX_YEAR:
+        fail(f"--month: {out_of_range(month)}")
     when = user_time(as_of, contract, "--as-of") or datetime.now(contract.tz)
     start, end = month_bounds(month, contract.tz)
     first = start
     for _ in range(trend - 1):
-        first = period_start(first - DAY, "month", contract.tz)
+        first = period_start(first - DAY, "month", contract.tz)  # at most 3 years back
     with document(output) as out:  # checked before the work: -o into a missing folder, say
         try:
             records = list(read_records(AuditOptions(logs, when, encoding)))

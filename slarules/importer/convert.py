@@ -49,13 +49,15 @@ class CaseConverter:
         base = mapping.escalation.base_level if mapping.escalation else 0
         self.line_high = base  # the highest support line so far
         self.line_now = base  # the line of the last row that named one
-        self.seen: set[Any] = set()
+        self.seen: set[bytes] = set()  # digests of the rows seen (see rows.row_key)
+        # False when the rows fed were already rid of exact duplicates (buffered runs).
+        self.dedupe = mapping.input.drop_duplicates
         self.counted = False  # the run counts each reported case once
         self.level: str | None = None  # the mapped severity so far
 
     def feed(self, row: Row, at: datetime) -> tuple[list[Triple], str | None]:
         """(records or one rejection, skip reason); no records and no reason never happens."""
-        if self.mapping.input.drop_duplicates:
+        if self.dedupe:
             if row.key in self.seen:
                 return [], DUPLICATE
             self.seen.add(row.key)

@@ -3,33 +3,20 @@
 The header row names the columns; the mapping's columns must all be there,
 or the file is refused as a whole (a usage error, not a pile of rejections).
 Line numbers are the file's, counting the header as line 1; a record that
-spans lines (a quoted newline) carries the line it starts on.
+spans lines (a quoted newline) carries the line it starts on. Records, their
+quote rule and their limits are the audit's (:mod:`slarules.readers.csvrecords`).
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
 from collections.abc import Iterator
-from itertools import chain
 
 from ..events import Rejection
-from ..readers import LogError
+from ..readers.csvrecords import read_records
+from ..readers.lines import LogError, bounded_lines
 from .model import InputSpec
-from .rows import Row, clean, display, open_text
-
-CANDIDATES = (",", ";", "\t", "|")
-
-
-def sniff_delimiter(header: str) -> str:
-    """The candidate the header row uses most; a comma when it uses none.
-
-    The header alone decides: it is one line of plain names, where counting is
-    more reliable than csv.Sniffer's guesses over free-text cells.
-    """
-    counts = {d: header.count(d) for d in CANDIDATES}
-    best = max(CANDIDATES, key=lambda d: counts[d])
-    return best if counts[best] else ","
+from .rows import Row, clean, display, open_text, row_key
 
 
 def _columns(
@@ -61,49 +48,41 @@ def read_csv_rows(
     stream = open_text(path, used)
     try:
         try:
-            first = stream.readline()
-            if not first.strip():
-                return
-            delimiter = spec.delimiter or sniff_delimiter(first)
-            reader = csv.reader(chain([first], stream), delimiter=delimiter)
-            header = [h.strip() for h in next(reader)]
-            # A tie-break column only orders rows: an export without it is still read.
-            index = _columns(source, header, wanted, spec.tie_break)
+            records = read_records(bounded_lines(stream), spec.delimiter)
+            index: dict[str, int] | None = None
+            width = 0
             missing = spec.missing
-            width = len(header)
-            end = reader.line_num
-            while True:
-                start = end + 1
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    if reader.line_num == end:  # no progress: the rest cannot be read
-                        raise LogError(f"{source}:{start}: {exc}") from None
-                    end = reader.line_num
-                    yield Rejection(source, start, f"broken CSV: {exc}")
+            for number, cells in records:
+                if isinstance(cells, str):
+                    if index is None:
+                        raise LogError(f"{source}:{number}: the header row cannot be read: {cells}")
+                    yield Rejection(source, number, cells)
                     continue
-                end = reader.line_num
                 if not any(c.strip() for c in cells):
                     continue  # blank lines are not rows (and are not counted)
+                if index is None:
+                    header = [h.strip() for h in cells]
+                    # A tie-break column only orders rows: an export without it is read.
+                    index = _columns(source, header, wanted, spec.tie_break)
+                    width = len(header)
+                    continue
                 if len(cells) > width:
                     reason = f"{len(cells)} cells but the header has {width}"
-                    yield Rejection(source, start, reason)
+                    yield Rejection(source, number, reason)
                     continue
                 row: dict[str, str] = {}
                 for column, i in index.items():
                     value = clean(cells[i], missing) if i < len(cells) else None
                     if value is not None:
                         row[column] = value
-                yield Row(source, start, row, tuple(cells))
+                yield Row(source, number, row, row_key(cells))
         except UnicodeDecodeError as exc:
             raise LogError(
                 f"{source}: cannot decode as {used}: {exc.reason}"
                 " (set input.encoding in the mapping or pass --encoding, e.g. gbk)"
             ) from None
-        except OSError as exc:  # a corrupt .gz, a read error
-            raise LogError(f"{source}: {exc}") from None
+        except (OSError, EOFError) as exc:  # a corrupt or truncated .gz, a read error
+            raise LogError(f"{source}: cannot be read: {exc}") from None
     finally:
         if path != "-":
             stream.close()

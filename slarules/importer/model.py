@@ -6,11 +6,11 @@ and :mod:`.run`. Nothing here knows any particular ticket system.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .patterns import Pattern
 from .timeformat import TimeFormat
 
 WHENS = ("first", "enter", "each", "leave")
@@ -84,7 +84,7 @@ class PauseSpec:
 
 @dataclass(frozen=True, slots=True)
 class LevelPattern:
-    pattern: re.Pattern[str]
+    pattern: Pattern  # RE2: linear time in the value, whatever the pattern
     level: int
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import codecs
-import gzip
+import hashlib
 import io
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO, Any, cast
+from typing import IO
 
-from ..readers import LogError, check_log_path, open_log_error
+from ..readers.lines import LogError, open_bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,14 +17,29 @@ class Row:
     """A status-history row: where it came from and the cells the mapping reads.
 
     ``cells`` holds only the mapping's columns, trimmed, with missing-value
-    placeholders removed; ``key`` is the whole raw row, so that "exact
-    duplicate" means identical in every cell, read or not.
+    placeholders removed; ``key`` is a digest of the whole raw row (see
+    :func:`row_key`), so that "exact duplicate" means identical in every cell,
+    read or not, while a held row costs only the cells the mapping reads.
     """
 
     source: str
     line: int
     cells: dict[str, str]
-    key: tuple[Any, ...]
+    key: bytes
+
+
+def row_key(cells: Iterable[str]) -> bytes:
+    """A 16-byte digest of a raw row's cells, in order.
+
+    Each cell is encoded with its length in front, so no two different rows
+    can be confused by where one cell ends and the next begins.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for cell in cells:
+        data = cell.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.digest()
 
 
 def clean(value: str | None, missing: frozenset[str]) -> str | None:
@@ -46,16 +60,8 @@ def pick(raw: dict[str, str], columns: Iterable[str], missing: frozenset[str]) -
 
 
 def open_binary(path: str) -> IO[bytes]:
-    """A file (gunzipped when it ends in .gz), or standard input for ``-``."""
-    if path == "-":
-        return sys.stdin.buffer
-    check_log_path(path, "an export")  # a file or a pipe; not a directory, device, link loop
-    try:
-        if path.lower().endswith(".gz"):
-            return cast(IO[bytes], gzip.open(path, "rb"))
-        return open(path, "rb")
-    except OSError as exc:
-        raise open_log_error(path, exc) from None
+    """A file (gunzipped when it is gzip: by suffix or first bytes), or stdin for ``-``."""
+    return open_bytes(path, "an export")
 
 
 def open_text(path: str, encoding: str) -> IO[str]:

@@ -31,7 +31,7 @@ from itertools import chain
 
 from .. import model as m
 from ..events import Rejection
-from .convert import CaseConverter, Triple
+from .convert import DUPLICATE, CaseConverter, Triple
 from .csvsource import read_csv_rows
 from .model import ExportMapping
 from .rows import Row
@@ -201,8 +201,26 @@ class ImportRun:
             key=lambda item: (item[1], *(_tie(item[0].cells.get(c)) for c in columns), item[0].key)
         )
         converter = self._converter(case)
+        converter.dedupe = False  # done as the rows were held (see _held)
         for row, at in rows:
             yield from self._feed(converter, row, at)
+
+    def _held(self, seen: dict[str, set[bytes]], row: Row, case: str) -> bool:
+        """Whether to hold a row: not when it exactly repeats one held for its case.
+
+        Dropped here rather than when the case is converted, so that an export of
+        one row repeated a million times (a small .gz can hold it) holds one row.
+        Identical rows have identical times: the one kept is the file's first.
+        """
+        if not self.mapping.input.drop_duplicates:
+            return True
+        keys = seen.setdefault(case, set())
+        if row.key in keys:
+            self.counts.skipped += 1
+            self.counts.skip_reasons[DUPLICATE] += 1
+            return False
+        keys.add(row.key)
+        return True
 
     def _returned(self, row: Row, case: str, ended: dict[str, int]) -> Triple:
         return self._reject(
@@ -248,6 +266,7 @@ class ImportRun:
         current: str | None = None
         last_line = 0
         buffer: list[tuple[Row, datetime]] = []
+        seen: dict[str, set[bytes]] = {}
         for item in rows:
             prepared = self._prepare(item)
             if isinstance(prepared, Rejection):
@@ -259,25 +278,30 @@ class ImportRun:
                     ended[current] = last_line
                     yield from self._flush(current, buffer)
                     buffer = []
+                    seen.clear()
                     current = None
                 if case in ended:
                     yield self._returned(row, case, ended)
                     continue
                 current = case
             last_line = row.line
-            buffer.append((row, at))
+            if self._held(seen, row, case):
+                buffer.append((row, at))
         if current is not None:
             yield from self._flush(current, buffer)
 
     def _buffered(self, rows: Iterable[Row | Rejection]) -> Iterator[Triple]:
         cases: dict[str, list[tuple[Row, datetime]]] = {}
+        seen: dict[str, set[bytes]] = {}
         for item in rows:
             prepared = self._prepare(item)
             if isinstance(prepared, Rejection):
                 yield self._reject(prepared)
                 continue
             row, case, at = prepared
-            cases.setdefault(case, []).append((row, at))
+            if self._held(seen, row, case):
+                cases.setdefault(case, []).append((row, at))
+        seen.clear()
         for case, buffered in cases.items():
             yield from self._flush(case, buffered)
         cases.clear()

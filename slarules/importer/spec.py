@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
@@ -36,6 +35,7 @@ from .model import (
     StatusSpec,
     TimeSpec,
 )
+from .patterns import PatternError, compile_pattern
 from .timeformat import TimeFormat, TimeFormatError
 
 # Defaults when the mapping is silent: SPEC.md's vocabulary and the safest reading.
@@ -239,9 +239,9 @@ class _Checker:
             path: YPath = ("escalation", "levels", i)
             level = item["level"]
             try:
-                pattern = re.compile(item["match"])
-            except re.error as exc:
-                self.error((*path, "match"), f"bad regular expression {item['match']!r}: {exc}")
+                pattern = compile_pattern(item["match"])
+            except PatternError as exc:
+                self.error((*path, "match"), str(exc))
                 continue
             levels.append(LevelPattern(pattern, level))
             if self.support_level((*path, "level"), level):

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from ..events import parse_time
+from ..events import in_range, out_of_range, parse_time
 
 _TOKENS = {
     "Y": r"(?P<Y>\d{4})",
@@ -75,7 +75,10 @@ def _offset(text: str) -> tzinfo:
         return timezone.utc
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"bad offset {text!r} (at most 23:59 either way)")
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,5 +117,12 @@ class TimeFormat:
             )
         except ValueError as exc:
             raise ValueError(f"bad time {value!r}: {exc}") from None
+        if not in_range(naive):
+            raise out_of_range(value)
         zone = g.get("z")
-        return naive.replace(tzinfo=_offset(zone) if zone else self.tz)
+        if not zone:
+            return naive.replace(tzinfo=self.tz)
+        try:
+            return naive.replace(tzinfo=_offset(zone))
+        except ValueError as exc:
+            raise ValueError(f"bad time {value!r}: {exc}") from None

@@ -11,20 +11,25 @@ is the event's ordinal in the file, 1 for the first event.
 
 Memory: ``iterparse`` builds one trace at a time; each trace is cleared once
 its events are out, and the root lets go of it, so a file of any size is read
-in the space of its largest trace. Python's expat refuses entity-expansion
-bombs and ElementTree resolves no external entities.
+in the space of its largest trace (of each event, the attributes the mapping
+reads and a digest of all, for exact duplicates). The parser is fed lines of
+at most :data:`~slarules.readers.lines.MAX_LINE` bytes; a longer one refuses
+the file. Python's expat refuses entity-expansion bombs and ElementTree
+resolves no external entities.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
-from typing import Any
+from itertools import chain
+from typing import IO
 from xml.etree.ElementTree import Element, ParseError, iterparse
 
 from ..events import Rejection
-from ..readers import LogError
+from ..readers.lines import MAX_LINE, LogError, Overlong, bounded_lines
 from .model import InputSpec
-from .rows import Row, display, open_binary, pick
+from .rows import Row, display, open_binary, pick, row_key
 
 
 def _attributes(element: Element) -> dict[str, str]:
@@ -71,18 +76,54 @@ def _merge(trace: dict[str, str], event: dict[str, str]) -> dict[str, str]:
     return merged
 
 
+class _BoundedLines:
+    """What iterparse reads: the stream's bytes a line at a time, no line over MAX_LINE.
+
+    An XML element may hold any amount of text; a line that long is not an
+    event log's, and is refused (the whole file, as XML cannot resume after it).
+    """
+
+    def __init__(self, stream: IO[bytes], source: str) -> None:
+        self.lines = bounded_lines(stream)
+        self.source = source
+        self.number = 0
+
+    def read(self, size: int = -1) -> bytes:
+        parts: list[bytes] = []
+        total = 0
+        for line in self.lines:
+            self.number += 1
+            if isinstance(line, Overlong):
+                raise LogError(
+                    f"{self.source}:{self.number}: a line of {line.size:,} bytes is longer than "
+                    f"the limit of {MAX_LINE:,}: the XES file is refused"
+                )
+            parts.append(line)
+            total += len(line)
+            if 0 < size <= total:
+                break
+        return b"".join(parts)
+
+
+def _own_key(attrs: dict[str, str]) -> bytes:
+    return row_key(chain.from_iterable(sorted(attrs.items())))
+
+
 def read_xes_rows(path: str, spec: InputSpec, wanted: tuple[str, ...]) -> Iterator[Row | Rejection]:
     source = display(path)
     stream = open_binary(path)
     ordinal = 0
     names: dict[str, str] = {}  # namespaced tag -> local name; a log has a handful
+    reads = frozenset(wanted)
     try:
         # The open elements, root first. A finished element is the last child of the
         # one below it on the stack, so dropping it is ``del parent[-1]``.
         stack: list[Element] = []
         in_trace = False
-        events: list[tuple[int, dict[str, str]]] = []
-        for kind, element in iterparse(stream, events=("start", "end")):
+        # An event waits for its trace's end (trace attributes may follow it), holding
+        # only the attributes the mapping reads and a digest of all of them.
+        events: list[tuple[int, dict[str, str], bytes]] = []
+        for kind, element in iterparse(_BoundedLines(stream, source), events=("start", "end")):
             if kind == "start":
                 stack.append(element)
                 if len(stack) == 2 and _local(names, element.tag) == "trace":
@@ -98,15 +139,18 @@ def read_xes_rows(path: str, spec: InputSpec, wanted: tuple[str, ...]) -> Iterat
                 if not in_trace:
                     yield Rejection(source, ordinal, "an event outside any trace has no case")
                 else:
-                    # Trace attributes may follow the events: events wait for their trace's end.
-                    events.append((ordinal, _attributes(element)))
+                    attrs = _attributes(element)
+                    read = {k: v for k, v in attrs.items() if k in reads}
+                    events.append((ordinal, read, _own_key(attrs)))
                 _drop(parent, element)
             elif tag == "trace" and len(stack) == 1:
                 in_trace = False
                 trace = _attributes(element)
-                for number, attrs in events:
+                trace_key = _own_key(trace)
+                for number, attrs, own in events:
                     merged = _merge(trace, attrs)
-                    key: tuple[Any, ...] = tuple(sorted(merged.items()))
+                    # An exact duplicate: the same trace attributes and the same own ones.
+                    key = hashlib.blake2b(trace_key + own, digest_size=16).digest()
                     yield Row(source, number, pick(merged, wanted, spec.missing), key)
                 events = []
                 _drop(parent, element)
@@ -114,8 +158,8 @@ def read_xes_rows(path: str, spec: InputSpec, wanted: tuple[str, ...]) -> Iterat
                 _drop(parent, element)  # log-level metadata: extensions, globals, statistics
     except ParseError as exc:
         raise LogError(f"{source}: not well-formed XES: {exc}") from None
-    except OSError as exc:  # a corrupt .gz, a read error
-        raise LogError(f"{source}: {exc}") from None
+    except (OSError, EOFError) as exc:  # a corrupt or truncated .gz, a read error
+        raise LogError(f"{source}: cannot be read: {exc}") from None
     finally:
         if path != "-":
             stream.close()

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import IO, Any
+from typing import Any
 
 from ..events import Rejection
+from .lines import Overlong, bounded_chunks, bounded_lines, length, open_bytes
 
 _loads: Callable[[bytes | str], Any]
 try:
@@ -26,6 +27,8 @@ Record = tuple[str, int, Mapping[str, Any] | Rejection]
 
 
 def _parse(line: bytes | str, source: str, number: int) -> Record:
+    if isinstance(line, Overlong):
+        return source, number, Rejection(source, number, line.reason())
     try:
         record = _loads(line)
     except json.JSONDecodeError as exc:  # orjson's error is a subclass
@@ -41,14 +44,19 @@ def _parse(line: bytes | str, source: str, number: int) -> Record:
     return source, number, record
 
 
-def read_jsonl(stream: IO[str], source: str) -> Iterator[Record]:
-    for number, line in enumerate(stream, start=1):
+def read_jsonl(lines: Iterable[str], source: str) -> Iterator[Record]:
+    """Records of decoded lines (see :func:`~.lines.bounded_lines`)."""
+    for number, line in enumerate(lines, start=1):
         if line.strip():
             yield _parse(line, source, number)
 
 
 def read_jsonl_bytes(stream: Iterable[bytes], source: str, first_line: int = 1) -> Iterator[Record]:
-    """Records of UTF-8 lines; ``first_line`` numbers the first (a part of a file starts later)."""
+    """Records of UTF-8 lines; ``first_line`` numbers the first (a part of a file starts later).
+
+    ``stream`` gives lines of bounded length (see :func:`~.lines.bounded_lines`):
+    an :class:`~.lines.Overlong` one fails to parse and is rejected by :func:`_parse`.
+    """
     lines = iter(stream)
     first = next(lines, b"")
     if first.startswith(_BOM):
@@ -76,8 +84,8 @@ def scan_jsonl_cases(path: str) -> Iterator[str | None]:
     Parsing with orjson is both faster than a regular expression here and exact
     (only the top-level ``case`` key counts).
     """
-    with open(path, "rb") as stream:
-        for number, line in enumerate(stream, start=1):
+    with open_bytes(path) as stream:
+        for number, line in enumerate(bounded_lines(stream), start=1):
             if number == 1 and line.startswith(_BOM):
                 line = line[len(_BOM) :]
             yield from cases_of([line])
@@ -121,31 +129,37 @@ def _plain_case_ids(lines: list[bytes]) -> list[bytes] | None:
 
 def line_chunks(path: str, start: int = 0, end: int | None = None) -> Iterator[list[bytes]]:
     """The lines from byte ``start`` (a line's start) to ``end`` (exclusive), about
-    :data:`_CHUNK` bytes at a time; a byte-order mark at the file's start is dropped."""
-    with open(path, "rb") as stream:
-        stream.seek(start)
+    :data:`_CHUNK` bytes at a time; a byte-order mark at the file's start is dropped.
+
+    Lines are bounded (an overlong one is an :class:`~.lines.Overlong` marker);
+    a gzipped file is read whole (``start`` and ``end`` are for a plain file).
+    """
+    with open_bytes(path) as stream:
+        if start:
+            stream.seek(start)
         left = None if end is None else end - start
-        lines = stream.readlines(_CHUNK)
+        chunks = bounded_chunks(stream, _CHUNK)
+        lines, size = next(chunks, ([], 0))
         if start == 0 and lines and lines[0].startswith(_BOM):
             lines[0] = lines[0][len(_BOM) :]
             if left is not None:
                 left -= len(_BOM)
+            size -= len(_BOM)
         while lines:
             if left is not None:
-                size = sum(map(len, lines))
                 if size >= left:
                     kept: list[bytes] = []
                     for line in lines:
                         if left <= 0:
                             break
                         kept.append(line)
-                        left -= len(line)
+                        left -= length(line)
                     if kept:
                         yield kept
                     return
                 left -= size
             yield lines
-            lines = stream.readlines(_CHUNK)
+            lines, size = next(chunks, ([], 0))
 
 
 def last_jsonl_positions(
