@@ -3,29 +3,46 @@
 from __future__ import annotations
 
 import io
-from unicodedata import east_asian_width
 
-from hypothesis import given
+import wcwidth
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from slarules.reporters import grid
 from slarules.reporters.grid import pages, width, wrap, write_grid, write_markdown
 
-# Text as the tables meet it: ASCII, Chinese, fullwidth forms, the odd astral character.
+# Text as the tables meet it: ASCII, Chinese, fullwidth forms, the odd astral character,
+# accents precomposed and combining, emoji that join.
 alphabet = st.sampled_from(
     list("abc xyz 012:-,()")
     + list("特大重大沈阳达标违约升级")
-    + ["，", "（", "Ａ", "\U00020001", "é"]
+    + [
+        "，",
+        "（",
+        "Ａ",
+        "\U00020001",
+        "é",
+        "e\u0301",
+        "👍🏽",
+        "🇨🇳",
+        "👨\u200d👩\u200d👧",
+        "❤\ufe0f",
+    ]
 )
-texts = st.text(alphabet, max_size=80)
+texts = st.lists(alphabet, max_size=80).map("".join)
 
 
-def _columns(text: str) -> int:
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
+@settings(max_examples=200)
 @given(texts)
-def test_width_is_unicodes_east_asian_width(text: str) -> None:
-    assert width(text) == _columns(text)
+def test_width_is_what_wcwidth_measures(text: str) -> None:
+    assert width(text) == wcwidth.wcswidth(text)
+    # The per-character cache (for a wcwidth without its C extension) measures the same.
+    assert grid._cached(text) == wcwidth.wcswidth(text)
+
+
+def test_a_control_character_takes_one_column_as_in_ascii_text() -> None:
+    assert width("a\tb") == 3
+    assert width("特\t大") == grid._cached("特\t大") == 5
 
 
 @given(texts, st.integers(min_value=1, max_value=50))
@@ -33,7 +50,8 @@ def test_wrapped_lines_fit_and_keep_every_character(text: str, limit: int) -> No
     lines = wrap(text, limit)
     for line, used in lines:
         assert used == width(line)
-        assert used <= limit or len(line) == 1  # a wide character in one column still shows
+        # A wide character (an emoji sequence, a letter and its accent) in one column still shows.
+        assert used <= limit or len(list(wcwidth.iter_graphemes(line))) == 1
     # Breaks fall at spaces or inside a word too long for a line: nothing else is lost.
     assert "".join(line for line, _ in lines).replace(" ", "") == text.replace(" ", "")
 
