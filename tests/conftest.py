@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -7,6 +8,13 @@ import pytest
 
 import slarules
 from slarules.loader import bundled_rules_dir
+
+# The CLI's language comes from the locale (slarules/cli/language.py), read when the CLI
+# is imported (slarules alone does not import it): the tests run with none set, so in the
+# default language, Chinese, whatever the developer's locale (their subprocesses too).
+# Tests of English messages say --lang en.
+for _variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    os.environ.pop(_variable, None)
 
 RULES = bundled_rules_dir()
 ROOT = Path(__file__).resolve().parent.parent
