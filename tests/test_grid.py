@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
+import pytest
 import wcwidth
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -94,3 +96,47 @@ def test_markdown_page_keeps_cells_on_one_line_and_escapes_bars() -> None:
     assert rule.startswith("|-") and row.startswith("| a b ")
     assert "x\\|y" in row
     assert width(header) == width(rule) == width(row)
+
+
+# ---------------------------------------------------------------- the example month's tables
+
+AUDIT = ("audit", "LOG", "--as-of", "2026-11-01")
+REPORT = ("report", "--month", "2026-10", "LOG", "--as-of", "2026-11-10")
+DUE = ("due", "--start", "2026-10-09 14:05")
+
+
+def _tables(text: str) -> list[list[str]]:
+    """The runs of lines that are a table: box-drawn (┌ │ ├ └) or Markdown (|)."""
+    tables: list[list[str]] = []
+    previous = None
+    for line in text.splitlines():
+        kind = "grid" if line[:1] in ("┌", "│", "├", "└") else "md" if line[:1] == "|" else None
+        if kind is not None and kind == previous:
+            tables[-1].append(line)
+        elif kind is not None:
+            tables.append([line])
+        previous = kind
+    return tables
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    ("name", "args", "count"),
+    [
+        ("audit", AUDIT, 2),  # the results, the summary per obligation
+        ("audit markdown", (*AUDIT, "--format", "markdown"), 2),
+        ("due", (*DUE, "--severity", "serious", "--site", "dalian"), 1),
+        ("due without a term", (*DUE, "--severity", "minor", "--distance-km", "900"), 1),
+        ("report", REPORT, 9),
+    ],
+)
+def test_every_line_of_a_table_is_as_wide_as_the_others(
+    example_output: Callable[..., str], name: str, args: tuple[str, ...], count: int, lang: str
+) -> None:
+    """Measured by wcwidth itself, as a terminal shows them, Chinese in either language."""
+    tables = _tables(example_output(*args, "--lang", lang))
+    assert len(tables) == count, name
+    for table in tables:
+        widths = {wcwidth.wcswidth(line) for line in table}
+        assert len(widths) == 1, (name, table[0], sorted(widths))
+        assert len(table) >= 3
