@@ -59,10 +59,17 @@ def in_range(at: datetime) -> bool:
     return MIN_YEAR <= at.year <= MAX_YEAR
 
 
-def out_of_range(text: Any) -> ValueError:
+class TimeOutOfRange(ValueError):
+    """A time outside :data:`TIME_RANGE`; ``text`` is the time as it was written."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"time {text!r} is outside the supported range ({TIME_RANGE})")
+        self.text = text
+
+
+def out_of_range(text: Any) -> TimeOutOfRange:
     """The error for a time outside :data:`TIME_RANGE`, naming it as it was written."""
-    shown = text.isoformat() if isinstance(text, datetime) else text
-    return ValueError(f"time {shown!r} is outside the supported range ({TIME_RANGE})")
+    return TimeOutOfRange(text.isoformat() if isinstance(text, datetime) else str(text))
 
 
 def parse_time(text: Any, tz: tzinfo) -> datetime:

@@ -365,7 +365,7 @@ def test_a_year_beyond_the_calendar_is_an_error_naming_it(tmp_path: Path) -> Non
         encoding="utf-8",
     )  # fmt: skip
     result = CliRunner().invoke(
-        main, ["audit", str(log), "--as-of", "2027-03-01", "-O", "escalate_l4"]
+        main, ["audit", str(log), "--as-of", "2027-03-01", "-O", "escalate_l4", "--lang", "en"]
     )
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "october-2026.jsonl"
 EXPORT = ROOT / "examples" / "servicenow-export.csv"
 AS_OF = ["--as-of", "2026-12-30"]
+EN = ["--lang", "en"]  # the messages these tests read, in English
 UNDECODABLE = (
     b'{"case":"X1","event":"reported","at":"2026-10-30T10:00:00+08:00",'
     b'"severity":"minor","site":"\xff\xfe"}\n'
@@ -119,7 +120,9 @@ def test_explain_and_import_that_stop_write_nothing(tmp_path: Path) -> None:
     assert explained.stdout == ""
     # The first export is imported before the second turns out to be missing.
     missing = str(tmp_path / "no-such-export.csv")
-    imported = CliRunner().invoke(main, ["import", "--mapping", "servicenow", str(EXPORT), missing])
+    imported = CliRunner().invoke(
+        main, ["import", "--mapping", "servicenow", str(EXPORT), missing, *EN]
+    )
     assert imported.exit_code == 2
     assert _one_line(imported.stderr) == f"slarules: error: {missing}: no such file"
     assert imported.stdout == ""
@@ -149,7 +152,9 @@ def test_audit_output_goes_out_whole_when_complete(
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
-@pytest.mark.parametrize("command", [["audit", str(EXAMPLE), *AS_OF], ["schema", "mapping"]])
+@pytest.mark.parametrize(
+    "command", [["audit", str(EXAMPLE), *AS_OF, *EN], ["schema", "mapping", *EN]]
+)
 def test_a_full_disk_on_stdout_is_one_line(command: list[str]) -> None:
     with open("/dev/full", "wb") as full:
         run = _slarules(*command, stdout=full)
@@ -160,7 +165,7 @@ def test_a_full_disk_on_stdout_is_one_line(command: list[str]) -> None:
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
 def test_a_full_disk_on_an_output_file_is_one_line() -> None:
-    result = CliRunner().invoke(main, ["audit", str(EXAMPLE), *AS_OF, "-o", "/dev/full"])
+    result = CliRunner().invoke(main, ["audit", str(EXAMPLE), *AS_OF, *EN, "-o", "/dev/full"])
     assert result.exit_code == 2
     assert _one_line(result.stderr) == "slarules: error: -o /dev/full: No space left on device"
 
@@ -177,7 +182,7 @@ def test_an_output_file_that_cannot_be_written_is_one_line(tmp_path: Path) -> No
         (["import", "--mapping", "servicenow", str(EXPORT)], str(tmp_path), "is a directory"),
     ]
     for args, target, why in cases:
-        result = CliRunner().invoke(main, [*args, "-o", target])
+        result = CliRunner().invoke(main, [*args, *EN, "-o", target])
         assert result.exit_code == 2, target
         assert _one_line(result.stderr).startswith(f"slarules: error: -o {target}: {why}")
         assert result.stdout == ""
@@ -191,7 +196,7 @@ def test_import_with_a_mistyped_export_leaves_the_events_file_as_it_was(tmp_path
     events.write_text('{"case": "kept"}\n', "utf-8")
     missing = str(tmp_path / "exprot.csv")
     result = CliRunner().invoke(
-        main, ["import", "--mapping", "servicenow", str(EXPORT), missing, "-o", str(events)]
+        main, ["import", "--mapping", "servicenow", str(EXPORT), missing, *EN, "-o", str(events)]
     )
     assert result.exit_code == 2
     assert _one_line(result.stderr) == f"slarules: error: {missing}: no such file"
@@ -232,7 +237,7 @@ def _mid_run(log: Path, *args: str) -> subprocess.Popen[bytes]:
     write returns, the audit has been reading; it is running (the cases of
     standard input are held until the input ends).
     """
-    run = _slarules("audit", "-", *AS_OF, "--format", "json", *args, stdin=subprocess.PIPE)
+    run = _slarules("audit", "-", *AS_OF, *EN, "--format", "json", *args, stdin=subprocess.PIPE)
     assert run.stdin is not None
     data = log.read_bytes()
     run.stdin.write(data[: len(data) * 2 // 3])
@@ -260,7 +265,7 @@ def test_an_interrupted_audit_says_so_and_writes_nothing(
 
 
 def test_an_interruption_while_the_output_goes_out_says_it_is_incomplete(log: Path) -> None:
-    run = _slarules("audit", str(log), *AS_OF, "--format", "json")
+    run = _slarules("audit", str(log), *AS_OF, *EN, "--format", "json")
     assert run.stdout is not None
     assert run.stdout.read(1) == b"{"  # the rest (0.5 MB) waits for this side to read it
     run.send_signal(signal.SIGINT)
@@ -297,6 +302,7 @@ def test_an_interrupted_parallel_audit_takes_its_workers_along(
         "audit",
         str(big_log),
         *AS_OF,
+        *EN,
         "--format",
         "json",
         "-j",
@@ -334,7 +340,7 @@ def test_a_reader_that_goes_away_ends_the_audit_quietly_with_141(log: Path) -> N
 
 @pytest.mark.parametrize(("start", "end"), [("2026-11", "2026-10"), ("2026-10-05", "2026-10-04")])
 def test_a_window_that_ends_before_it_begins_is_refused(start: str, end: str) -> None:
-    result = CliRunner().invoke(main, ["audit", str(EXAMPLE), "--from", start, "--to", end])
+    result = CliRunner().invoke(main, ["audit", str(EXAMPLE), "--from", start, "--to", end, *EN])
     assert result.exit_code == 2
     assert _one_line(result.stderr) == (
         f"slarules: error: --from {start} is not before --to {end}: the window would be empty"
@@ -351,11 +357,13 @@ def test_the_one_process_note_comes_only_with_an_explicit_jobs(
     monkeypatch.setattr(auditing, "PARALLEL_FROM_MIB", 0)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     csv = str(ROOT / "examples" / "october-2026.csv")
-    quiet = CliRunner().invoke(main, ["audit", csv, *AS_OF, "--format", "json"])
+    quiet = CliRunner().invoke(main, ["audit", csv, *AS_OF, *EN, "--format", "json"])
     assert quiet.exit_code in (0, 1)
     assert "note:" not in quiet.stderr
     for jobs in ("auto", "2"):
-        asked = CliRunner().invoke(main, ["audit", csv, *AS_OF, "--format", "json", "-j", jobs])
+        asked = CliRunner().invoke(
+            main, ["audit", csv, *AS_OF, *EN, "--format", "json", "-j", jobs]
+        )
         assert asked.exit_code == quiet.exit_code
         assert "note: audited in one process (--jobs takes one JSON Lines file)" in asked.stderr
         assert asked.stdout == quiet.stdout

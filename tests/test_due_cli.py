@@ -54,17 +54,30 @@ def test_event_and_obligation_selection() -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "english", "chinese"),
     [
-        (["--severity", "urgent"], "unknown severity"),
-        (["--site", "北京"], "unknown site"),
-        (["monthly_summary"], "no single deadline"),
-        (["nope"], "unknown obligation"),
+        (
+            ["--severity", "urgent"],
+            "error: unknown severity 'urgent'; one of",
+            "没有故障级别 'urgent'",
+        ),
+        (["--site", "北京"], "error: unknown site '北京'; one of", "没有地点 '北京'"),
+        (["monthly_summary"], "error: monthly_summary has no single deadline", "没有单一期限"),
+        (["nope"], "error: unknown obligation 'nope'", "错误: 没有义务 'nope'"),
+        (
+            ["--event", "responde"],
+            "unknown event 'responde' (did you mean 'responded'?)",
+            "没有事件 'responde' (是否是 'responded'?)",
+        ),
     ],
 )
-def test_bad_input_is_a_usage_error(args: list[str], message: str) -> None:
-    result = CliRunner().invoke(main, ["due", "--start", "2026-03-02 09:00", *args])
-    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+def test_bad_input_is_a_usage_error(args: list[str], english: str, chinese: str) -> None:
+    for lang, message in (("en", english), ("zh", chinese)):
+        result = CliRunner().invoke(
+            main, ["due", "--start", "2026-03-02 09:00", *args, "--lang", lang]
+        )
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        assert result.output.startswith("slarules: ") and message in result.output
 
 
 def test_a_date_past_the_calendar_names_the_missing_year() -> None:

@@ -26,8 +26,10 @@ DEEP = f"nested more than {MAX_DEPTH} levels deep (the limit for these files)"
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 
 
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
+def run(*args: str, lang: str = "en") -> Result:
+    """The command, in English unless told (the messages read here are the rules' and the
+    readers')."""
+    result = CliRunner().invoke(main, [*args, "--lang", lang])
     assert "Traceback" not in result.output, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result
@@ -396,7 +398,9 @@ def test_an_overlong_event_name_is_refused_at_the_key(rules_copy: Path) -> None:
 def audit_lines(tmp_path: Path, name: str, text: str) -> tuple[int, list[str]]:
     log = tmp_path / name
     log.write_text(text, "utf-8")
-    result = run("audit", str(log), "--as-of", "2026-11-01", "-O", "hotline_service_level")
+    result = run(
+        "audit", str(log), "--as-of", "2026-11-01", "-O", "hotline_service_level", lang="zh"
+    )
     got = lines(result)
     assert "记录: 读取 5 = 使用 2 + 晚于截至时间 0 + 拒绝 3" in got
     return result.exit_code, [line for line in got if line.startswith("拒绝")]

@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORTED = {"case": "A", "event": "reported", "severity": "minor", "site": "沈阳"}
 
 
+EN = ["--lang", "en"]  # these tests read the English messages
+
+
 def counts(read: int, used: int, rejected: int) -> dict[str, int]:
     """SPEC.md's records object of a log with no duplicates and nothing after as-of."""
     return {"read": read, "used": used, "duplicates": 0, "after_as_of": 0, "rejected": rejected}
@@ -27,7 +30,9 @@ def counts(read: int, used: int, rejected: int) -> dict[str, int]:
 
 def audit_json(*args: str) -> tuple[int, dict[str, Any], str]:
     """Exit status, the JSON document and standard error of ``slarules audit --format json``."""
-    result = CliRunner().invoke(main, ["audit", *args, "--format", "json", "--as-of", "2026-11-01"])
+    result = CliRunner().invoke(
+        main, ["audit", *args, "--format", "json", "--as-of", "2026-11-01", *EN]
+    )
     doc = json.loads(result.stdout) if result.stdout.strip() else {}
     return result.exit_code, doc, result.stderr
 
@@ -156,7 +161,7 @@ def test_a_far_out_time_at_the_command_line_is_a_usage_error(
     monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
 ) -> None:
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(main, args)
+    result = CliRunner().invoke(main, [*args, *EN])
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 1
@@ -295,7 +300,7 @@ def test_a_pattern_re2_cannot_run_is_refused_at_its_line_and_column(
     path.write_text(REGEX_MAPPING.replace("MATCH", pattern), "utf-8")
     export = tmp_path / "x.csv"
     export.write_text("id,at,state,priority,group\n", "utf-8")
-    result = CliRunner().invoke(main, ["import", "--mapping", str(path), str(export)])
+    result = CliRunner().invoke(main, ["import", "--mapping", str(path), str(export), *EN])
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 1, lines
@@ -483,7 +488,7 @@ def traced(args: list[str]) -> tuple[Any, int, float]:
     for mod in modules:
         mod.load_rules = load_then_trace
     try:
-        result = CliRunner().invoke(main, args)
+        result = CliRunner().invoke(main, [*args, *EN])
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -608,7 +613,7 @@ def test_a_gzipped_log_audits_like_the_plain_one(tmp_path: Path, log: str) -> No
         assert stderr == want[2]
     result = CliRunner().invoke(
         main,
-        ["audit", "-", "--format", "json", "--as-of", "2026-11-01"],
+        ["audit", "-", "--format", "json", "--as-of", "2026-11-01", *EN],
         input=packed.read_bytes() if log.endswith(".jsonl") else None,
     )
     if log.endswith(".jsonl"):  # standard input is JSON Lines, gzipped or not
@@ -642,7 +647,7 @@ def test_a_broken_or_other_compressed_log_is_one_usage_error(
         log = tmp_path / "log.jsonl"
         with zipfile.ZipFile(log, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("log.jsonl", plain)
-    result = CliRunner().invoke(main, ["audit", str(log), "--format", "json"])
+    result = CliRunner().invoke(main, ["audit", str(log), "--format", "json", *EN])
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"slarules: error: {log}:")

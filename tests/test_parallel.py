@@ -93,8 +93,8 @@ def test_rejected_lines_keep_their_numbers_in_a_later_part(tmp_path: Path) -> No
 
 
 def test_a_log_not_grouped_by_case_is_audited_in_one_process() -> None:
-    one = _run(str(EXAMPLE), "--format", "json", "-j", "1")
-    two = _run(str(EXAMPLE), "--format", "json", "-j", "2")
+    one = _run(str(EXAMPLE), "--format", "json", "-j", "1", "--lang", "en")
+    two = _run(str(EXAMPLE), "--format", "json", "-j", "2", "--lang", "en")
     assert "audited in one process" in two.stderr
     assert two.stdout == one.stdout
 

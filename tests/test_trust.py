@@ -511,9 +511,12 @@ def test_explain_takes_periods_devices_and_the_hotline_month() -> None:
 
 
 def test_explain_a_mistyped_case_says_did_you_mean() -> None:
-    result = cli("explain", str(EXAMPLE), "INC-2610-0011", "--as-of", "2026-11-01")
+    result = cli("explain", str(EXAMPLE), "INC-2610-0011", "--as-of", "2026-11-01", "--lang", "en")
     assert result.exit_code == 2
     assert "did you mean 'INC-2610-011'" in result.stderr
+    chinese = cli("explain", str(EXAMPLE), "INC-2610-0011", "--as-of", "2026-11-01")
+    assert chinese.stderr.startswith("slarules: 错误: ")
+    assert "中没有案件 'INC-2610-0011' (是否是 'INC-2610-011'?)" in chinese.stderr
 
 
 # ---------------------------------------------------------------- 10. output zone

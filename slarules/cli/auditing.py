@@ -14,6 +14,7 @@ from .. import model as m
 from ..calendar import CalendarNotCovered
 from ..errors import RulesInvalid
 from ..events import Rejection
+from ..reporters import FORMATS
 from .common import (
     EXIT_BREACHED,
     EXIT_OK,
@@ -29,6 +30,8 @@ from .common import (
     rules_option,
     user_time,
 )
+from .helpformat import command_help
+from .language import help_text, say
 from .output import document
 
 PARALLEL_FROM_MIB = 32  # --jobs auto: a log this large is worth cutting
@@ -69,8 +72,13 @@ def read_records(options: AuditOptions, total: int | None = None) -> Iterator[tu
     for n, record in enumerate(source, start=1):
         if show and n % 20_000 == 0:
             rate = n / max(time.monotonic() - started, 1e-9)
-            done = f" / {total:,} ({100 * n / total:.0f}%)" if total else ""
-            click.echo(f"\r审计 auditing… {n:,}{done} records, {rate:,.0f}/s ", err=True, nl=False)
+            done = (
+                say("progress_total", total=f"{total:,}", share=f"{100 * n / total:.0f}")
+                if total
+                else ""
+            )
+            line = say("progress", n=f"{n:,}", total=done, rate=f"{rate:,.0f}")
+            click.echo(f"\r{line} ", err=True, nl=False)
         raw = record[2]
         wanted = options.only_case
         if wanted is not None and not isinstance(raw, Rejection) and str(raw.get("case")) != wanted:
@@ -141,48 +149,33 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
     )
 
 
-@main.command()
+@main.command(**command_help("audit"))
 @rules_option
 @click.argument("logs", nargs=-1, required=True)
 @as_of_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv", "markdown"]),
+    type=click.Choice(sorted(FORMATS)),  # as the reporters registered them
     default="table",
     show_default=True,
+    help=help_text("audit.format"),
 )
 @lang_option
+@click.option("--only-breaches", is_flag=True, help=help_text("audit.only_breaches"))
+@click.option("--encoding", help=help_text("audit.encoding"))
+@click.option("--from", "window_from", help=help_text("audit.from"))
+@click.option("--to", "window_to", help=help_text("audit.to"))
+@click.option("--mapping", "mapping_path", help=help_text("audit.mapping"))
 @click.option(
-    "--only-breaches", is_flag=True, help="List only breached results (the summary counts all)."
-)
-@click.option(
-    "--encoding", help="Encoding of the logs (default UTF-8, with or without BOM), e.g. gbk."
-)
-@click.option("--from", "window_from", help="Audit window start: a month (2026-10) or a date/time.")
-@click.option(
-    "--to", "window_to", help="Audit window end: a month (its end) or a date (its 24:00)."
-)
-@click.option(
-    "--mapping",
-    "mapping_path",
-    help="The LOGs are ticket-system exports: import them with this mapping (a file, or a "
-    "bundled one by name: servicenow, bpic2013).",
-)
-@click.option(
-    "-O",
-    "--obligation",
-    "obligations",
-    multiple=True,
-    help="Audit only this obligation (repeatable; default: all).",
+    "-O", "--obligation", "obligations", multiple=True, help=help_text("audit.obligation")
 )
 @click.option(
     "-j",
     "--jobs",
     default="auto",
     show_default=True,
-    help="Processes for one JSON Lines log: a number, or auto (every CPU for a log of "
-    f"{PARALLEL_FROM_MIB} MiB or more, else 1).",
+    help=help_text("audit.jobs").format(mib=PARALLEL_FROM_MIB),
 )
 @judge_all_option
 @output_option
@@ -202,12 +195,7 @@ def audit(
     judge_all: bool,
     output: str | None,
 ) -> None:
-    """Check every case in the LOGs (JSON Lines or CSV; - for stdin) against the contract.
-
-    Periodic duties (monthly summary, inspections, hotline service level, ...) are
-    judged for every period of the window: --from/--to, or the months the logs cover.
-    The output appears once the audit is complete (nothing of a run that stops).
-    """
+    """`slarules audit` (its help: the catalogues' ``help.audit.help``)."""
     from click.core import ParameterSource
 
     from ..reporters import get
@@ -220,7 +208,7 @@ def audit(
         _bound(window_to, contract, "--to", end=True),
     )
     if window[0] is not None and window[1] is not None and window[0] >= window[1]:
-        fail(f"--from {window_from} is not before --to {window_to}: the window would be empty")
+        fail(say("window_empty", start=window_from, end=window_to))
     mapping = export_mapping(mapping_path, contract) if mapping_path else None
     options = AuditOptions(
         logs,
@@ -249,10 +237,10 @@ def audit(
             get(fmt)(audit, results, contract, lang, out)
     if fmt in ("json", "csv") and audit.rejected:
         for rejection in audit.rejected:
-            click.echo(f"rejected: {rejection}", err=True)
+            click.echo(say("rejected", rejection=rejection), err=True)
     for run in options.import_runs:
         for line in run.counts.report_lines():
-            click.echo(f"import: {line}", err=True)
+            click.echo(say("import", line=line), err=True)
     sys.exit(_exit_status(audit))
 
 
@@ -277,7 +265,7 @@ def _jobs(text: str, options: AuditOptions) -> int:
     except ValueError:
         jobs = 0
     if jobs < 1:
-        fail(f"--jobs: a number of processes (1 or more) or auto, not {text!r}")
+        fail(say("bad_jobs", text=text))
     return jobs
 
 
@@ -302,29 +290,28 @@ def _audit_in_parts(
     from ..parallel import Output, audit_in_parts, can_fork
     from ..readers import LogError, log_kind
     from ..readers.lines import is_gzip
-    from ..reporters import FORMATS
 
     if jobs < 2:
         return None
     logs = options.logs
     why = None
     if len(logs) != 1 or logs[0] == "-" or log_kind(logs[0]) == "csv":
-        why = "--jobs takes one JSON Lines file"
+        why = say("one_process.one_file")
     elif is_gzip(logs[0]):
-        why = "--jobs takes an uncompressed log"
+        why = say("one_process.compressed")
     elif mapping_path or (options.encoding or "utf-8").lower().replace("_", "-") not in (
         "utf-8",
         "utf8",
         "utf-8-sig",
     ):
-        why = "--jobs takes a UTF-8 event log, not an export or another encoding"
+        why = say("one_process.encoding")
     elif not can_fork():
-        why = "this platform cannot fork worker processes"
+        why = say("one_process.no_fork")
     elif not Path(logs[0]).is_file():
         return None  # the one-process reader says what is wrong with it
     if why:
         if explicit:
-            click.echo(f"note: audited in one process ({why})", err=True)
+            click.echo(say("one_process", why=why), err=True)
         return None
     output = Output(out, FORMATS[fmt], lang, only_breaches)
     try:
@@ -341,11 +328,7 @@ def _audit_in_parts(
     except (LogError, CalendarNotCovered) as exc:
         fail(str(exc))
     if joined is None and explicit:
-        click.echo(
-            "note: audited in one process (the log's cases are not grouped, it is too small "
-            "to cut, or a worker process died)",
-            err=True,
-        )
+        click.echo(say("one_process", why=say("one_process.fell_back")), err=True)
     return joined
 
 
@@ -374,9 +357,7 @@ def _known_obligations(contract: m.Contract, names: tuple[str, ...]) -> None:
             import difflib
 
             close = difflib.get_close_matches(name, known, n=1)
-            fail(
-                f"unknown obligation {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
-            )
+            fail(say("unknown_obligation", name=name, hint=did_you_mean(close)))
 
 
 def _bound(text: str | None, contract: m.Contract, what: str, *, end: bool) -> datetime | None:
@@ -398,7 +379,7 @@ def _bound(text: str | None, contract: m.Contract, what: str, *, end: bool) -> d
             else None
         )
         if start is None:
-            fail(f"{what}: no month {text!r}")
+            fail(say("no_month", option=what, text=text))
         return period_end(start, "month", contract.tz) if end else start
     at = user_time(text, contract, what)
     assert at is not None
@@ -413,13 +394,13 @@ def _exit_status(report: Any) -> int:
     return EXIT_BREACHED if report.breached else EXIT_OK
 
 
-@main.command()
+@main.command(**command_help("explain"))
 @rules_option
 @click.argument("log")
 @click.argument("case")
 @as_of_option
 @lang_option
-@click.option("--encoding", help="Encoding of the log.")
+@click.option("--encoding", help=help_text("explain.encoding"))
 @judge_all_option
 def explain(
     rules: str | None,
@@ -430,11 +411,7 @@ def explain(
     encoding: str | None,
     judge_all: bool,
 ) -> None:
-    """One case, step by step per obligation: clause, start, budget, pauses, due, verdict.
-
-    CASE is any case the audit prints: an incident or complaint id, a period
-    (2026-10, 2026-10-05), a device and period (SY-CORE-01 2026-10).
-    """
+    """`slarules explain` (its help: the catalogues' ``help.explain.help``)."""
     from dataclasses import replace
 
     from ..reporters.explain import render
@@ -465,5 +442,9 @@ def _no_case(case: str, log: str, whole: Any) -> None:
 
     known = sorted({r.case for r in whole.results} | set(whole.cases))
     close = difflib.get_close_matches(case, known, n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    fail(f"no case {case!r} in {log}{hint} (or no obligation's clock started in it)")
+    fail(say("no_case", case=case, log=log, hint=did_you_mean(close)))
+
+
+def did_you_mean(close: list[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest name, or nothing."""
+    return say("did_you_mean", name=close[0]) if close else ""

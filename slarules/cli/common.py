@@ -13,7 +13,9 @@ import click
 
 from .. import model as m
 from ..errors import RulesInvalid
-from . import output
+from . import language, output
+from .helpformat import Command, Context
+from .language import help_text, say
 
 EXIT_OK, EXIT_BREACHED, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 # 128 + the signal's number, as shells report a process the signal ended.
@@ -21,7 +23,8 @@ EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143
 
 
 def fail(message: str) -> NoReturn:
-    click.echo(f"slarules: error: {message}", err=True)
+    """``slarules: error: message`` (in the CLI's language) on standard error; exit 2."""
+    click.echo(say("error", message=message), err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -33,7 +36,7 @@ def load_rules(rules: str | None) -> m.Contract:
     except RulesInvalid as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)
-        click.echo(f"slarules: {len(exc.errors)} error(s) in the rules; nothing checked", err=True)
+        click.echo(say("rules_errors", count=len(exc.errors)), err=True)
         sys.exit(EXIT_USAGE)
 
 
@@ -42,17 +45,20 @@ def user_time(text: str | None, contract: m.Contract, what: str) -> datetime | N
 
     if text is None:
         return None
+    from ..events import MAX_YEAR, MIN_YEAR, TimeOutOfRange
+
     try:
         return parse_user_time(text, contract.tz)
-    except ValueError as exc:
-        fail(f"{what}: {exc}")
+    except TimeOutOfRange:
+        fail(say("time_out_of_range", option=what, text=text, first=MIN_YEAR, last=MAX_YEAR))
+    except ValueError:
+        fail(say("bad_time", option=what, text=text))
 
 
 output_option = click.option(
     "-o",
     "--output",
-    help="Write to this file instead of standard output (only once complete: a run that "
-    "stops leaves it as it was).",
+    help=help_text("option.output"),
 )
 rules_option = click.option(
     "--rules",
@@ -60,24 +66,31 @@ rules_option = click.option(
     # Not checked here: the loader says what is wrong with the path, one line, located.
     type=click.Path(),
     envvar="SLARULES_RULES",
-    help="Rules directory (default: the bundled contract; env SLARULES_RULES).",
+    help=help_text("option.rules"),
 )
-as_of_option = click.option(
-    "--as-of", "as_of", help="Judge what has not happened yet as of this time (default: now)."
-)
+as_of_option = click.option("--as-of", "as_of", help=help_text("option.as_of"))
 judge_all_option = click.option(
     "--judge-all",
     "judge_all",
     is_flag=True,
-    help="The logs are the complete record: also judge the periodic duties none of whose "
-    "events they hold (by default those are listed as not judged).",
+    help=help_text("option.judge_all"),
 )
+
+
+def _use_language(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    language.use(value)
+    return value
+
+
+# Eager: the language is set before the other options are checked, so their messages speak it.
 lang_option = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
-    default="zh",
+    default=language.startup(),
     show_default=True,
-    help="Language of reasons and titles.",
+    is_eager=True,
+    callback=_use_language,
+    help=help_text("option.lang"),
 )
 
 
@@ -89,7 +102,7 @@ def _terminated(signum: int, frame: FrameType | None) -> NoReturn:
     raise Terminated
 
 
-class Group(click.Group):
+class Group(Command, click.Group):
     """The command group; a command's way out is an exit status and one line, never a traceback.
 
     Ctrl-C exits 130 and SIGTERM 143, with a line that says whether the output is
@@ -109,8 +122,12 @@ class Group(click.Group):
                 if handler is not None:
                     signal.signal(number, handler)
 
+    context_class = Context
+    command_class = Command
+
     def invoke(self, ctx: click.Context) -> Any:
         output.reset()
+        language.reset()  # until the command's --lang says otherwise
         try:
             try:
                 result = super().invoke(ctx)
@@ -147,15 +164,19 @@ def _stop(what: str, status: int) -> NoReturn:
     if threading.current_thread() is threading.main_thread():
         for number in (signal.SIGINT, signal.SIGTERM):  # a second one does not cut this short
             signal.signal(number, signal.SIG_IGN)
-    outcome = {output.HELD: "; no output written", output.COPYING: "; output incomplete"}
+    outcome = {output.HELD: say("no_output"), output.COPYING: say("output_incomplete")}
     output.silence_stdout()
     if sys.stderr.isatty():
         click.echo(err=True)  # past the ^C and the progress line
-    click.echo(f"slarules: {what}{outcome.get(output.state(), '')}", err=True)
+    click.echo(say(what) + outcome.get(output.state(), ""), err=True)
     sys.exit(status)
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="slarules")
+@click.group(
+    cls=Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=help_text("main.help"),
+)
+@click.version_option(package_name="slarules", help=help_text("version_option"))
 def main() -> None:
-    """slarules: a service-level contract as data; deadlines and audits, clause by clause."""
+    """The command group (its help is the catalogue's ``help.main.help``)."""

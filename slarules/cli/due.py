@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
+
 import click
 
 from ..calendar import CalendarNotCovered
 from ..reporters.deadlines import DUE_FORMATS
+from .auditing import did_you_mean
 from .common import (
     fail,
     lang_option,
@@ -14,22 +17,25 @@ from .common import (
     rules_option,
     user_time,
 )
+from .helpformat import command_help
+from .language import help_text, say
 from .output import document
 
 
-@main.command()
+@main.command(**command_help("due"))
 @rules_option
+@click.option("--start", required=True, help=help_text("due.start"))
+@click.option("--severity", help=help_text("due.severity"))
+@click.option("--site", help=help_text("due.site"))
+@click.option("--distance-km", type=float, help=help_text("due.distance_km"))
+@click.option("--event", help=help_text("due.event"))
 @click.option(
-    "--start", required=True, help="When the clock starts (naive times are in the contract's zone)."
-)
-@click.option("--severity", help="Severity: critical/major/serious/minor or 特大/重大/严重/一般.")
-@click.option("--site", help="Site: 沈阳, dalian, ...")
-@click.option(
-    "--distance-km", type=float, help="Distance from the service point (overrides --site)."
-)
-@click.option("--event", help="Only obligations whose clock this event starts (default: reported).")
-@click.option(
-    "--format", "fmt", type=click.Choice(sorted(DUE_FORMATS)), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(DUE_FORMATS)),
+    default="table",
+    show_default=True,
+    help=help_text("due.format"),
 )
 @lang_option
 @click.argument("obligations", nargs=-1)
@@ -44,27 +50,26 @@ def due(
     lang: str,
     obligations: tuple[str, ...],
 ) -> None:
-    """Every deadline that a case started at START runs under."""
+    """`slarules due` (its help: the catalogues' ``help.due.help``)."""
     from ..engine import due_for
 
     contract = load_rules(rules)
     at = user_time(start, contract, "--start")
     assert at is not None
     if severity is not None and contract.level(severity) is None:
-        fail(
-            f"unknown severity {severity!r}; one of "
-            + ", ".join(f"{lv.id}/{lv.zh}" for lv in contract.levels)
-        )
+        choices = ", ".join(f"{lv.id}/{lv.zh}" for lv in contract.levels)
+        fail(say("unknown_severity", name=severity, choices=choices))
     if site is not None and contract.site(site) is None:
-        fail(
-            f"unknown site {site!r}; one of " + ", ".join(f"{s.zh}/{s.id}" for s in contract.sites)
-        )
+        choices = ", ".join(f"{s.zh}/{s.id}" for s in contract.sites)
+        fail(say("unknown_site", name=site, choices=choices))
     if event is not None and event not in contract.events:
-        fail(f"unknown event {event!r}")
-    known = {ob.id for ob in contract.obligations}
+        close = difflib.get_close_matches(event, list(contract.events), n=1)
+        fail(say("unknown_event", name=event, hint=did_you_mean(close)))
+    known = [ob.id for ob in contract.obligations]
     for name in obligations:
         if name not in known:
-            fail(f"unknown obligation {name!r}")
+            close = difflib.get_close_matches(name, known, n=1)
+            fail(say("unknown_obligation", name=name, hint=did_you_mean(close)))
     # Without OBLIGATIONs: every clock with a budget, or those that --event starts.
     from ..kinds import KINDS
 
@@ -77,7 +82,7 @@ def due(
     ]
     for name in obligations:
         if name not in {ob.id for ob in chosen}:
-            fail(f"{name} has no single deadline (it is a {contract.obligation(name).type} duty)")
+            fail(say("no_single_deadline", name=name, kind=contract.obligation(name).type))
     try:
         deadlines = [
             due_for(contract, ob.id, at, severity=severity, site=site, distance_km=distance_km)

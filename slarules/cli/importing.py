@@ -11,37 +11,32 @@ from .common import (
     EXIT_OK,
     EXIT_REJECTED,
     fail,
+    lang_option,
     load_rules,
     main,
     rules_option,
 )
+from .helpformat import command_help
+from .language import help_text, say
 from .output import document
 
 
-@main.command("import")
+@main.command("import", **command_help("import"))
 @rules_option
-@click.option(
-    "--mapping",
-    "mapping_path",
-    required=True,
-    help="The mapping (a YAML file, or a bundled one by name: servicenow, bpic2013).",
-)
+@click.option("--mapping", "mapping_path", required=True, help=help_text("import.mapping"))
 @click.argument("exports", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    help="Write the events (JSON Lines) here instead of standard output (only once "
-    "complete: an import that fails leaves it as it was).",
-)
-@click.option("--encoding", help="Encoding of CSV exports (overrides the mapping's).")
+@click.option("-o", "--output", help=help_text("import.output"))
+@click.option("--encoding", help=help_text("import.encoding"))
+@lang_option
 def import_cmd(
     rules: str | None,
     mapping_path: str,
     exports: tuple[str, ...],
     output: str | None,
     encoding: str | None,
+    lang: str,
 ) -> None:
-    """Turn ticket-system EXPORTs (CSV or XES, gzipped too) into slarules events."""
+    """`slarules import` (its help: the catalogues' ``help.import.help``)."""
     from ..importer import import_export, write_jsonl
     from ..readers import LogError
 
@@ -54,7 +49,7 @@ def import_cmd(
         except LogError as exc:
             fail(str(exc))
     for rejection in run.counts.rejections:
-        click.echo(f"rejected: {rejection}", err=True)
+        click.echo(say("rejected", rejection=rejection), err=True)
     for line in run.counts.report_lines():
         click.echo(line, err=True)
     sys.exit(EXIT_REJECTED if run.counts.rejected else EXIT_OK)

@@ -24,6 +24,8 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
+from .language import say
+
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
@@ -123,7 +125,7 @@ class _Target:
 def _spool() -> tuple[_Sink, IO[bytes]]:
     held: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
     where = tempfile.gettempdir()
-    return _Sink(held, f"the temporary file holding the output (in {where})"), held
+    return _Sink(held, say("spool", folder=where)), held
 
 
 class _Stdout(_Target):
@@ -138,7 +140,7 @@ class _Stdout(_Target):
         )
 
     def commit(self) -> None:
-        copy_out(self.held, "standard output")
+        copy_out(self.held, say("stdout"))
 
 
 def copy_out(held: IO[bytes], label: str, into: IO[bytes] | None = None) -> None:
@@ -201,15 +203,15 @@ class _File(_Target):
         except FileNotFoundError:
             mode = None
         except OSError as exc:  # a part of the path that is a file, say
-            raise OutputFailed(f"{label}: {_why(exc)}") from exc
+            raise OutputFailed(say("output_failed", path=path, why=_why(exc))) from exc
         if mode is not None and stat.S_ISDIR(mode):
-            raise OutputFailed(f"{label}: is a directory")
+            raise OutputFailed(say("output_is_directory", path=path))
         if mode is not None and not os.access(real, os.W_OK):
-            raise OutputFailed(f"{label}: permission denied")
+            raise OutputFailed(say("output_denied", path=path))
         target = cls(real, label, mode)
         folder, name = os.path.split(real)
         if not os.path.isdir(folder):
-            raise OutputFailed(f"{label}: no such directory {os.path.dirname(path)}")
+            raise OutputFailed(say("output_no_folder", path=path, folder=os.path.dirname(path)))
         if mode is None or stat.S_ISREG(mode):
             try:
                 handle, target.temp = tempfile.mkstemp(
@@ -218,8 +220,7 @@ class _File(_Target):
             except PermissionError:
                 if mode is None:
                     raise OutputFailed(
-                        f"{label}: permission denied (cannot create files in "
-                        f"{os.path.dirname(path) or '.'})"
+                        say("output_no_create", path=path, folder=os.path.dirname(path) or ".")
                     ) from None
             except OSError as exc:
                 raise OutputFailed(f"{label}: {_why(exc)}") from exc

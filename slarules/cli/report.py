@@ -8,6 +8,7 @@ from datetime import datetime
 import click
 
 from ..calendar import CalendarNotCovered
+from ..reporters.summary import SUMMARY_FORMATS
 from .auditing import AuditOptions, read_records
 from .common import (
     EXIT_OK,
@@ -18,23 +19,27 @@ from .common import (
     lang_option,
     load_rules,
     main,
+    output_option,
     rules_option,
     user_time,
 )
+from .helpformat import command_help
+from .language import help_text, say
 from .output import document
 
 
-@main.command()
+@main.command(**command_help("report"))
 @rules_option
-@click.option("--month", required=True, help="The month to summarise, YYYY-MM.")
+@click.option("--month", required=True, help=help_text("report.month"))
 @click.argument("logs", nargs=-1, required=True)
 @as_of_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "html", "json"]),
+    type=click.Choice(list(SUMMARY_FORMATS)),
     default="markdown",
     show_default=True,
+    help=help_text("report.format"),
 )
 @lang_option
 @click.option(
@@ -42,15 +47,10 @@ from .output import document
     type=click.IntRange(1, 36),
     default=6,
     show_default=True,
-    help="How many months the trend shows, this one included.",
+    help=help_text("report.trend"),
 )
-@click.option(
-    "-o",
-    "--output",
-    help="Write to this file instead of standard output (only once complete: a run that "
-    "stops leaves it as it was).",
-)
-@click.option("--encoding", help="Encoding of the logs (default UTF-8).")
+@output_option
+@click.option("--encoding", help=help_text("report.encoding"))
 @judge_all_option
 def report(
     rules: str | None,
@@ -64,7 +64,7 @@ def report(
     encoding: str | None,
     judge_all: bool,
 ) -> None:
-    """The monthly service summary (2.3.4.3) for MONTH, built from the audit of the LOGs."""
+    """`slarules report` (its help: the catalogues' ``help.report.help``)."""
     import re
 
     from ..clocks import DAY, period_start
@@ -73,11 +73,10 @@ def report(
     from ..monthly import build, month_bounds
     from ..readers import LogError
     from ..reporters.rows import record_counts
-    from ..reporters.summary import SUMMARY_FORMATS
 
     contract = load_rules(rules)
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        fail(f"--month must look like 2026-10, got {month!r}")
+        fail(say("bad_month", text=month))
     if not MIN_YEAR <= int(month[:4]) <= MAX_YEAR:
         fail(f"--month: {out_of_range(month)}")
     when = user_time(as_of, contract, "--as-of") or datetime.now(contract.tz)
@@ -102,5 +101,5 @@ def report(
         )
         SUMMARY_FORMATS[fmt](summary, lang, out)
     for rejection in audit.rejected:
-        click.echo(f"rejected: {rejection}", err=True)
+        click.echo(say("rejected", rejection=rejection), err=True)
     sys.exit(EXIT_REJECTED if audit.rejected else EXIT_OK)

@@ -14,20 +14,29 @@ from .common import (
     EXIT_OK,
     EXIT_USAGE,
     fail,
+    lang_option,
     main,
     rules_option,
 )
+from .helpformat import command_help
+from .language import help_text, say
 from .output import document
 
 
-@main.command()
+@main.command(**command_help("validate"))
 @rules_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help=help_text("validate.format"),
 )
-@click.option("--strict", is_flag=True, help="Warnings fail (exit 1).")
-def validate(rules: str | None, fmt: str, strict: bool) -> None:
-    """Load and check the rules; list the contract's own gaps and conflicts as warnings."""
+@click.option("--strict", is_flag=True, help=help_text("validate.strict"))
+@lang_option
+def validate(rules: str | None, fmt: str, strict: bool, lang: str) -> None:
+    """`slarules validate` (its help: the catalogues' ``help.validate.help``)."""
     from ..lint import lint
     from ..loader import load_contract
 
@@ -39,7 +48,7 @@ def validate(rules: str | None, fmt: str, strict: bool) -> None:
         else:
             for error in exc.errors:
                 click.echo(str(error), err=True)
-            click.echo(f"{len(exc.errors)} error(s)", err=True)
+            click.echo(say("errors", count=len(exc.errors)), err=True)
         sys.exit(EXIT_USAGE)
     warnings = lint(contract)
     if fmt == "json":
@@ -56,9 +65,14 @@ def validate(rules: str | None, fmt: str, strict: bool) -> None:
         for warning in warnings:
             click.echo(str(warning))
         click.echo(
-            f"{contract.source}: valid: {len(contract.obligations)} obligations, "
-            f"{len(contract.levels)} severity levels, {len(contract.sites)} sites; "
-            f"{len(warnings)} warning(s)"
+            say(
+                "valid",
+                source=contract.source,
+                obligations=len(contract.obligations),
+                levels=len(contract.levels),
+                sites=len(contract.sites),
+                warnings=len(warnings),
+            )
         )
     sys.exit(EXIT_BREACHED if strict and warnings else EXIT_OK)
 
@@ -82,10 +96,11 @@ def _error_dict(error: Any) -> dict[str, Any]:
     }
 
 
-@main.command()
+@main.command(**command_help("schema"))
 @click.argument("kind", required=False)
-def schema(kind: str | None) -> None:
-    """Print the JSON Schema of a rules-file kind (list the kinds without KIND)."""
+@lang_option
+def schema(kind: str | None, lang: str) -> None:
+    """`slarules schema` (its help: the catalogues' ``help.schema.help``)."""
     from ..schemas import KINDS, load_schema, schema_names
 
     if kind is None:
@@ -95,6 +110,6 @@ def schema(kind: str | None) -> None:
     names = {k.lower(): v for k, v in KINDS.items()} | {v: v for v in KINDS.values()}
     stem = names.get(kind.lower())
     if stem is None:
-        fail(f"unknown kind {kind!r}; one of {', '.join(schema_names())}")
+        fail(say("unknown_kind", kind=kind, kinds=", ".join(schema_names())))
     with document() as out:
         out.write(json.dumps(load_schema(stem), ensure_ascii=False, indent=2) + "\n")

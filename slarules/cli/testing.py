@@ -13,18 +13,22 @@ from .common import (
     EXIT_OK,
     EXIT_USAGE,
     fail,
+    lang_option,
     load_rules,
     main,
     rules_option,
 )
+from .helpformat import command_help
+from .language import help_text, say
 
 
-@main.command("test")
+@main.command("test", **command_help("test"))
 @rules_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
-def test_cmd(rules: str | None, files: tuple[str, ...], verbose: bool) -> None:
-    """Run contract test cases written in YAML (kind: TestCases)."""
+@click.option("-v", "--verbose", is_flag=True, help=help_text("test.verbose"))
+@lang_option
+def test_cmd(rules: str | None, files: tuple[str, ...], verbose: bool, lang: str) -> None:
+    """`slarules test` (its help: the catalogues' ``help.test.help``)."""
     from pathlib import Path
 
     from ..testcases import run_file
@@ -44,11 +48,12 @@ def test_cmd(rules: str | None, files: tuple[str, ...], verbose: bool) -> None:
             if outcome.passed:
                 passed += 1
                 if verbose:
-                    click.echo(f"PASS {outcome.file}:{outcome.line}: {outcome.name}")
+                    place = f"{outcome.file}:{outcome.line}"
+                    click.echo(say("test_pass", place=place, name=outcome.name))
                 continue
             failed += 1
-            click.echo(f"FAIL {outcome.file}:{outcome.line}: {outcome.name}")
+            click.echo(say("test_fail", place=f"{outcome.file}:{outcome.line}", name=outcome.name))
             for failure in outcome.failures:
                 click.echo(f"     {failure}")
-    click.echo(f"{passed} passed, {failed} failed")
+    click.echo(say("test_counts", passed=passed, failed=failed))
     sys.exit(EXIT_BREACHED if failed else EXIT_OK)

@@ -17,6 +17,7 @@ from ..results import Ref
 from ..wording import Wording
 from .grid import write_grid
 from .rows import iso
+from .table import clause_lines
 
 DueWriter = Callable[[datetime, Sequence[Deadline], Contract, str, IO[str]], None]
 DUE_FORMATS: dict[str, DueWriter] = {}
@@ -44,7 +45,7 @@ def table(
         rows.append(
             [
                 f"{d.obligation}\n{d.title.pick(lang)}",
-                d.clause,
+                clause_lines(d.clause),
                 words.name_of_event(d.start_event),
                 words.time(d.due) if d.due else words.label("not_applicable"),
                 budget,
@@ -56,7 +57,7 @@ def table(
     ]
     out.write(words.label("due_head", start=at, zone=getattr(contract.tz, "key", str(contract.tz))))
     out.write("\n\n")
-    write_grid(out, heads, rows, (30, 12, 16, None, 24, 36))
+    write_grid(out, heads, rows, (30, None, 16, None, 24, 36))
 
 
 @due_format("json")

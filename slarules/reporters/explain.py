@@ -23,7 +23,7 @@ def render(report: AuditReport, contract: Contract, lang: str, out: IO[str]) -> 
         for step in f.steps:
             out.write(f"  · {words.step(step, r)}\n")
         if f.done is not None:
-            out.write(f"  · {words.label('done')}: {words.time(f.done)}\n")
+            out.write(f"  · {words.label('done_step', at=f.done)}\n")
         out.write(f"  ⇒ {words.status(r.status)}: {words.reason(r)}\n")
         margin = r.margin
         if margin is not None and r.status in ("met", "breached", "pending"):

@@ -1,52 +1,94 @@
-"""Result tables laid out page by page: box-drawn (tabulate's simple_grid look) or Markdown.
+"""Every table slarules prints, laid out page by page: box-drawn or Markdown.
 
-tabulate measures and wraps every cell with general machinery, 0.1-0.3 ms a row:
-minutes and a gigabyte for a year's audit. The results table is instead written
-in pages of :data:`PAGE_ROWS` rows, each measured on its own, so memory holds one
-page and the time grows with the rows. A page repeats the header, as a printed
-report does; an audit of up to a page looks like one table.
+One measure for all of them: the columns a terminal gives a text, as wcwidth
+says (Chinese takes two a character, a combining accent none, an emoji sequence
+its cluster's), so that the audit's tables, ``due`` and the monthly report line
+up in either language. The results table is written in pages of
+:data:`PAGE_ROWS` rows, each measured on its own, so memory holds one page and
+the time grows with the rows (a general table library takes 0.1-0.3 ms a row:
+minutes and a gigabyte for a year's audit). A page repeats the header, as a
+printed report does; an audit of up to a page looks like one table.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import IO
-from unicodedata import east_asian_width
+
+import wcwidth
 
 PAGE_ROWS = 1000
 _HEADER_ROOM = 2
 
 
-# The width of each character met so far (a log's text uses a few thousand at most).
+# The width of each character met so far (a log's text uses a few thousand at most),
+# for the pure-Python wcwidth, which takes ~100 us a string; its C extension (the
+# usual wheel) is faster than any cache.
 _SEEN: dict[str, int] = {}
+# Characters whose width depends on their neighbours (combining marks, joiners,
+# variation selectors have none of their own; skin tones and flag halves pair up):
+# a text holding one is measured whole.
+_JOINS = 1 << 32
 
 
 def _char_width(ch: str) -> int:
-    return 2 if east_asian_width(ch) in "WF" else 1
+    columns = wcwidth.wcwidth(ch)
+    if columns == 0 or "\U0001f1e6" <= ch <= "\U0001f1ff" or "\U0001f3fb" <= ch <= "\U0001f3ff":
+        return _JOINS
+    return 1 if columns < 0 else columns  # a control character: one, as for ASCII text
 
 
-def width(text: str) -> int:
-    """Columns on a terminal: wide and fullwidth characters (CJK) take two, as unicodedata says."""
-    if text.isascii():
-        return len(text)
+def _whole(text: str) -> int:
+    columns = wcwidth.wcswidth(text)
+    if columns >= 0:
+        return columns
+    # A control character in it, which wcswidth will not measure: one column, as above.
+    return wcwidth.wcswidth(_CONTROL.sub("?", text))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _cached(text: str) -> int:
     try:
-        return sum(map(_SEEN.__getitem__, text))
+        columns = sum(map(_SEEN.__getitem__, text))
     except KeyError:
         for ch in text:
             if ch not in _SEEN:
                 _SEEN[ch] = _char_width(ch)
-        return sum(map(_SEEN.__getitem__, text))
+        columns = sum(map(_SEEN.__getitem__, text))
+    return columns if columns < _JOINS else _whole(text)
+
+
+def width(text: str) -> int:
+    """Columns on a terminal, as wcwidth measures them (CJK characters take two)."""
+    if text.isascii():
+        return len(text)
+    return _measure(text)
+
+
+_measure = _whole if getattr(wcwidth, "HAS_C_EXTENSION", False) else _cached
 
 
 def _fit(word: str, limit: int) -> int:
-    """How many leading characters of ``word`` fit in ``limit`` columns (at least one)."""
-    used = 0
-    for n, ch in enumerate(word):
-        used += width(ch)
-        if used > limit:
-            return max(n, 1)
-    return len(word)
+    """How many leading characters of ``word`` fit in ``limit`` columns (at least one piece).
+
+    A cut falls only before a character that adds columns: never between a letter
+    and its accent, nor inside an emoji sequence, which would change both halves' width.
+    """
+    if word.isascii():
+        return max(min(limit, len(word)), 1)
+    cut, before = 0, 0
+    for n in range(1, len(word) + 1):
+        now = width(word[:n])
+        if n > 1 and now > before:  # word[n - 1] begins a piece of its own
+            if before > limit:
+                return cut or n - 1
+            cut = n - 1
+        before = now
+    return len(word) if before <= limit else cut or len(word)
 
 
 def wrap(text: str, limit: int | None) -> list[tuple[str, int]]:
@@ -106,7 +148,7 @@ def write_grid(
                 lines = wrapped[(cell, limit)] = wrap(cell, limit)
             laid.append(lines)
         cells.append(laid)
-    # As tabulate: a header gets two columns of room beyond its text.
+    # A header gets two columns of room beyond its text (the look tabulate gave).
     widths = [
         max([max(w for _, w in column[0]) + _HEADER_ROOM, *(w for c in column[1:] for _, w in c)])
         for column in zip(head, *cells, strict=True)

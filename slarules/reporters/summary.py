@@ -12,6 +12,7 @@ from ..monthly import MonthlySummary
 from ..results import STATUSES
 from ..wording import Wording, catalogue
 from ..zones import LocalTimes
+from .grid import write_markdown
 
 
 def label(key: str, lang: str) -> str:
@@ -118,9 +119,7 @@ def tables(s: MonthlySummary, lang: str) -> list[tuple[str, list[str], list[list
                 [
                     f"{u.obligation} {u.title.pick(lang)}",
                     u.clause,
-                    ", ".join(
-                        c.events[e].title.pick(lang) if e in c.events else e for e in u.events
-                    ),
+                    words.value(tuple(words.name_of_event(e) for e in u.events)),
                 ]
                 for u in s.unjudged
             ],
@@ -158,10 +157,7 @@ def markdown(s: MonthlySummary, lang: str, out: IO[str]) -> None:
         if not rows:
             out.write(f"{label('none', lang)}\n\n")
             continue
-        out.write("| " + " | ".join(headers) + " |\n")
-        out.write("|" + "|".join("---" for _ in headers) + "|\n")
-        for row in rows:
-            out.write("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |\n")
+        write_markdown(out, headers, rows)  # padded, so that the text lines up too
         out.write("\n")
 
 

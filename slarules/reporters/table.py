@@ -14,7 +14,12 @@ from .grid import pages, write_grid, write_markdown
 from .rows import records_line, summary_rows, unjudged_lines, warning_lines
 
 COLUMNS = ("case", "obligation", "clause", "status", "due", "done", "late_by", "reason")
-LIMITS = (None, 24, 12, None, None, None, None, 48)  # columns a wide cell wraps at
+LIMITS = (None, 24, None, None, None, None, None, 48)  # columns a wide cell wraps at
+
+
+def clause_lines(clause: str) -> str:
+    """A clause cell, one reference a line: a label such as '3/2.1 step 17' is never cut."""
+    return clause.replace(", ", "\n")
 
 
 def headers(words: Wording) -> list[str]:
@@ -29,7 +34,7 @@ def _rows(results: Iterable[Result], words: Wording, md: bool) -> Iterator[list[
         yield [
             r.case,
             r.obligation if md else f"{r.obligation}\n{r.title.pick(lang)}",
-            r.clause,
+            r.clause if md else clause_lines(r.clause),
             words.status(r.status),
             "" if f.due is None else time(f.due),
             "" if f.done is None else time(f.done),

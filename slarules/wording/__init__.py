@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from ..conditions import All, Any_, Compare, Condition, Not
 from ..durations import Duration
 from ..model import Contract, Text
 from ..results import Msg, Ref, Result, Step
@@ -50,8 +51,23 @@ def _parts(template: str) -> tuple[tuple[str, str | None, str], ...]:
     )
 
 
+def _is_pair(item: object) -> bool:
+    """A (name, value) pair, as a finding's facts; a Ref or a Msg is one value."""
+    return isinstance(item, tuple) and len(item) == 2 and not isinstance(item, (Ref, Msg))
+
+
 def placeholders(template: str) -> set[str]:
     return {field for _, field, _ in _parts(template) if field}
+
+
+def _as_duration(delta: timedelta) -> Duration:
+    """A length in the largest unit it is whole in, as the rules write it ('4 h')."""
+    seconds = Decimal(str(delta.total_seconds())).normalize()
+    if seconds % 3600 == 0:
+        return Duration(seconds / 3600, "h")
+    if seconds % 60 == 0:
+        return Duration(seconds / 60, "min")
+    return Duration(seconds, "s")
 
 
 @dataclass(frozen=True)
@@ -125,11 +141,17 @@ class Wording:
             if field is None:
                 continue
             value = given[field] if field in given else implicit.get(field)
-            if spec and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-                out.append(format(value, spec))
-            else:
-                out.append(self.value(value))
+            out.append(self._formatted(value, spec))
         return "".join(out)
+
+    def _formatted(self, value: object, spec: str) -> str:
+        """A value by its placeholder's spec: a number's format (``{share:.2f}``), or for
+        an id the kind of name it is (``{measure:fact}``, ``{op:op}``)."""
+        if spec and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return format(value, spec)
+        if spec and isinstance(value, str):
+            return self.name(Ref(spec, value))
+        return self.value(value)
 
     def reason(self, result: Result) -> str:
         f = result.finding
@@ -149,11 +171,7 @@ class Wording:
         for literal, field, spec in _parts(template):
             out.append(literal)
             if field is not None:
-                value = values.get(field)
-                if spec and isinstance(value, (int, float)) and not isinstance(value, bool):
-                    out.append(format(value, spec))
-                else:
-                    out.append(self.value(value))
+                out.append(self._formatted(values.get(field), spec))
         return "".join(out)
 
     def status(self, status: str) -> str:
@@ -184,9 +202,13 @@ class Wording:
             return str(value)
         if isinstance(value, (tuple, list)):
             items = list(value)
-            if items and all(isinstance(i, tuple) and len(i) == 2 for i in items):
+            if items and all(_is_pair(i) for i in items):
+                facts = self.data["fact"]
                 return self._list.join(
-                    self.text_of(self._pair, {"name": a, "value": b}) for a, b in items
+                    self.text_of(self._pair, {"name": facts.get(a, a), "value": b})
+                    if isinstance(a, str)
+                    else self.text_of(self._pair, {"name": a, "value": b})
+                    for a, b in items
                 )
             return self._list.join(self.value(item) for item in items)
         return str(value)
@@ -229,6 +251,32 @@ class Wording:
             form = form["one"] if duration.amount == 1 else form["other"]
         return str(form).format(n=n)
 
+    def condition(self, condition: Condition) -> str:
+        """A condition of the rules in words: 'outage length over 4 h and ...'."""
+        fmt = self.data["format"]
+        if isinstance(condition, Compare):
+            value = condition.value
+            return self.text_of(
+                str(fmt["compare"]),
+                {
+                    "fact": self.name(Ref("fact", condition.fact)),
+                    "op": self.name(Ref("op", condition.op)),
+                    "value": self.budget(_as_duration(value))
+                    if isinstance(value, timedelta)
+                    else f"{value:g}",
+                },
+            )
+        if isinstance(condition, Not):
+            return self.text_of(str(fmt["not"]), {"item": self.condition(condition.item)})
+        joiner = str(fmt["and"] if isinstance(condition, All) else fmt["or"])
+        parts = [
+            self.text_of(str(fmt["group"]), {"item": self.condition(item)})
+            if isinstance(item, (All, Any_))
+            else self.condition(item)
+            for item in condition.items
+        ]
+        return joiner.join(parts)
+
     def name_of_event(self, name: str) -> str:
         return self.name(Ref("event", name))
 
@@ -249,7 +297,9 @@ class Wording:
             return key if level is None else (level.zh if zh else level.en)
         if kind == "definition":
             level = c.level(key)
-            return key if level is None else (level.definition if zh else level.when.describe())
+            return (
+                key if level is None else (level.definition if zh else self.condition(level.when))
+            )
         if kind == "band":
             band = next((b for b in c.bands if b.id == key), None)
             return key if band is None else (band.zh if zh else band.en)
