@@ -24,6 +24,7 @@ from .events import Event
 
 Interval = tuple[datetime, datetime | None]
 _ORDER = attrgetter("at", "seq")  # time, then the order read (made canonical below)
+_NAME = attrgetter("name")
 _ZERO = timedelta(0)
 
 
@@ -46,6 +47,9 @@ def _canonical(ordered: list[Event]) -> tuple[list[Event], int]:
             j += 1
         if j - i == 1:
             out.append(ordered[i])
+        elif len({e.name for e in ordered[i:j]}) == j - i:
+            # Distinct names: their order is the names' (and no two can be duplicates).
+            out.extend(sorted(ordered[i:j], key=_NAME))
         else:
             # sorted() is stable: among equal contents the first read is kept.
             group = sorted(ordered[i:j], key=_content)

@@ -313,7 +313,8 @@ class Audit(Tally):
             ends = {position: case for case, position in last_of.items()}
         watched, rejected = self._watched, self.rejected
         check = RecordChecker(self.contract)
-        covered = _Coverage(self.contract) if self._needs_calendar() else _no_check
+        strict = self.contract.calendar.fallback == "error"
+        covered = _Coverage(self.contract) if strict and self._needs_calendar() else _no_check
         as_of = pinned(self.as_of)
         read = self.read
         for source, line, raw in self._records:
@@ -467,22 +468,21 @@ class _Coverage:
     """Stops the audit at the first used record the calendar cannot hold, as soon as it is
     read, rather than when its case is evaluated (after a long import, say)."""
 
-    __slots__ = ("calendar", "high", "low", "tz")
+    __slots__ = ("calendar", "end", "first", "tz")
 
     def __init__(self, contract: m.Contract) -> None:
         calendar = contract.calendar
-        self.calendar, self.tz = calendar, contract.tz
-        strict = calendar.fallback == "error"
-        # Years strictly inside the covered ones are fine in any zone.
-        self.low = calendar.first_year + 1 if strict else -1
-        self.high = calendar.last_year - 1 if strict else 1 << 30
+        self.calendar = calendar
+        tz = self.tz = contract.tz
+        # The covered years' first and last instants, on the shared zones (fast to compare).
+        self.first = pinned(datetime(calendar.first_year, 1, 1, tzinfo=tz))
+        self.end = pinned(datetime(calendar.last_year + 1, 1, 1, tzinfo=tz))
 
     def __call__(self, at: datetime) -> None:
-        if self.low <= at.year <= self.high:
+        if self.first <= at < self.end:
             return
-        day = at.astimezone(self.tz).date()
-        if not self.calendar.covers(day):
-            raise CalendarNotCovered(day.year, self.calendar.first_year, self.calendar.last_year)
+        cal = self.calendar
+        raise CalendarNotCovered(at.astimezone(self.tz).year, cal.first_year, cal.last_year)
 
 
 def _watched_events(contract: m.Contract) -> dict[str, list[Watch]]:

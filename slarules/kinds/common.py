@@ -144,6 +144,9 @@ def _worst_outage(ctx: Context, case: Case) -> tuple[dict[str, Value | None], bo
     duration = spec.duration_fact or ""
     lowest = len(contract.levels)
 
+    if len(spans) == 1:  # one interruption: nothing to choose
+        return spans[0]
+
     def rank(facts: dict[str, Value | None]) -> tuple[int, timedelta]:
         level = contract.classify(facts)
         length = facts.get(duration)
