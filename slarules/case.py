@@ -12,7 +12,7 @@ obligations never see them, an explanation does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -28,12 +28,54 @@ _NAME = attrgetter("name")
 _ZERO = timedelta(0)
 
 
-def _content(event: Event) -> tuple[str, str]:
-    """What tells apart two events at the same instant, whatever order they came in."""
-    return event.name, repr(sorted(event.facts.items(), key=lambda item: item[0]))
+ContentKey = Callable[[Event], tuple[object, ...]]
 
 
-def _canonical(ordered: list[Event]) -> tuple[list[Event], int]:
+def content_key(fields: Sequence[tuple[str, str]]) -> ContentKey:
+    """What orders events of one instant, whatever order they came in: the name, then each
+    fact of the vocabulary in turn (absent first), then any other fact as sorted JSON.
+
+    Both engines order by it (the columnar engine's ORDER BY is the same tuple), so their
+    ties break alike.
+    """
+    names = tuple(name for name, _ in fields)
+    known = frozenset(names)
+
+    def key(event: Event) -> tuple[object, ...]:
+        facts = event.facts
+        parts: list[object] = [event.name]
+        for name in names:
+            value = facts.get(name)
+            parts.append((0, "") if value is None else (1, _comparable(value)))
+        extra = {k: v for k, v in facts.items() if k not in known}
+        parts.append(_extra_text(extra) if extra else "")
+        return tuple(parts)
+
+    return key
+
+
+def _comparable(value: object) -> object:
+    if isinstance(value, (tuple, list)):
+        return ";".join(map(str, value))
+    if isinstance(value, datetime):
+        return round(value.timestamp() * 1_000_000)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return float(value)
+
+
+def _extra_text(extra: Mapping[str, object]) -> str:
+    import json
+
+    return json.dumps(extra, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _all_facts(event: Event) -> tuple[object, ...]:
+    """The content key without a vocabulary: the name, then every fact, sorted."""
+    return (event.name, _extra_text(dict(event.facts)))
+
+
+def _canonical(ordered: list[Event], content: ContentKey) -> tuple[list[Event], int]:
     """Events at one instant in content order, exact duplicates dropped (and counted)."""
     ties = any(a.at == b.at for a, b in pairwise(ordered))  # rare: cheap check first
     if not ties:
@@ -52,10 +94,10 @@ def _canonical(ordered: list[Event]) -> tuple[list[Event], int]:
             out.extend(sorted(ordered[i:j], key=_NAME))
         else:
             # sorted() is stable: among equal contents the first read is kept.
-            group = sorted(ordered[i:j], key=_content)
-            previous: tuple[str, str] | None = None
+            group = sorted(ordered[i:j], key=content)
+            previous: tuple[object, ...] | None = None
             for event in group:
-                key = _content(event)
+                key = content(event)
                 if key == previous:
                     duplicates += 1
                     continue
@@ -86,9 +128,11 @@ class Case:
         case_id: str,
         events: Iterable[Event],
         undo: Mapping[str, Sequence[str]] | None = None,
+        content: ContentKey | None = None,
     ) -> Case:
-        """The case of these events; ``undo`` maps an event to those it undoes."""
-        ordered, duplicates = _canonical(sorted(events, key=_ORDER))
+        """The case of these events; ``undo`` maps an event to those it undoes; ``content``
+        orders events of one instant (see :func:`content_key`; default: every fact)."""
+        ordered, duplicates = _canonical(sorted(events, key=_ORDER), content or _all_facts)
         by_name: dict[str, list[Event]] = {}
         for event in ordered:
             by_name.setdefault(event.name, []).append(event)

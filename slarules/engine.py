@@ -9,7 +9,7 @@ from typing import Any
 
 from . import model as m
 from .calendar import CalendarNotCovered
-from .case import Case
+from .case import Case, ContentKey, content_key
 from .durations import Duration
 from .events import Event, RecordChecker, Rejection
 from .kinds import KINDS, case_kinds, window_kinds
@@ -100,6 +100,7 @@ class Engine:
 
     def __post_init__(self) -> None:
         self.clocks = Clocks(self.contract)
+        self.content = content_key(self.contract.fact_fields)
         # The clocks' comparisons with as-of run on the shared zones (slarules.zones).
         self.ctx = Context(self.contract, self.clocks, pinned(self.as_of), self.explain)
         # Period-level kinds are evaluated over the audit window, not per case.
@@ -121,7 +122,7 @@ class Engine:
 
     def case(self, case_id: str, events: Iterable[Event]) -> Case:
         """The case of these events, with what the contract says undoes what."""
-        return Case.of(case_id, events, self.contract.undo)
+        return Case.of(case_id, events, self.contract.undo, self.content)
 
     def evaluate(self, case: Case) -> list[Result]:
         results: list[Result] = []
@@ -402,7 +403,8 @@ class Audit(Tally):
         ctx = self._engine.ctx
         default = window_of([self._first, self._last], ctx) if self._first and self._last else None
         self.window = Window(start or default.start, end or default.end)  # type: ignore[union-attr]
-        events = {name: _distinct(found) for name, found in self._window_events.items()}
+        content = self._engine.content
+        events = {name: _distinct(found, content) for name, found in self._window_events.items()}
         wc = WindowContext(ctx, self.window, events, named=start is None)
         for ob in self.contract.obligations:
             kind = window_kinds().get(ob.type)
@@ -447,13 +449,13 @@ class Audit(Tally):
         )
 
 
-def _distinct(events: list[Event]) -> list[Event]:
+def _distinct(events: list[Event], content: ContentKey) -> list[Event]:
     """Events in time order, exact duplicates once (the case they belong to counts them)."""
     ordered = sorted(events, key=lambda e: (e.at, e.seq))
     out: list[Event] = []
-    seen: set[tuple[str, str, datetime, str]] = set()
+    seen: set[tuple[object, ...]] = set()
     for event in ordered:
-        key = (event.case, event.name, event.at, repr(sorted(event.facts.items())))
+        key = (event.case, event.at, *content(event))
         if key not in seen:
             seen.add(key)
             out.append(event)

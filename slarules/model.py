@@ -243,6 +243,16 @@ class Contract:
         return self.readings[name].value
 
     @cached_property
+    def fact_fields(self) -> tuple[tuple[str, str], ...]:
+        """Every fact the vocabulary names, (name, type), in the order the events file first
+        names them: the columns of an events table, and the order events of one instant take."""
+        seen: dict[str, str] = {}
+        for event in self.events.values():
+            for spec in event.fields.values():
+                seen.setdefault(spec.name, spec.type)
+        return tuple(seen.items())
+
+    @cached_property
     def undo(self) -> Mapping[str, tuple[str, ...]]:
         """Event name -> the events it undoes (``reopened`` -> restored, resolved ...)."""
         return {name: e.undoes for name, e in self.events.items() if e.undoes}
