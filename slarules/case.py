@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from itertools import pairwise
 from operator import attrgetter
 
@@ -26,6 +26,8 @@ Interval = tuple[datetime, datetime | None]
 _ORDER = attrgetter("at", "seq")  # time, then the order read (made canonical below)
 _NAME = attrgetter("name")
 _ZERO = timedelta(0)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 ContentKey = Callable[[Event], tuple[object, ...]]
@@ -58,7 +60,7 @@ def _comparable(value: object) -> object:
     if isinstance(value, (tuple, list)):
         return ";".join(map(str, value))
     if isinstance(value, datetime):
-        return round(value.timestamp() * 1_000_000)
+        return (value - _EPOCH) // _MICROSECOND  # exact, as the events table holds it
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     return float(value)

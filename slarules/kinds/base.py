@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 from .. import model as m
 from ..durations import Duration
 from ..events import Event
-from ..results import Finding
+from ..results import Finding, Ref, Values
 
 if TYPE_CHECKING:
     from ..case import Case
+    from ..columnar.sql import Plan
     from .common import Context
     from .window import WindowContext
 
@@ -137,6 +138,31 @@ class Kind:
     def evaluate(self, wc: WindowContext, ob: m.Obligation) -> list[Finding]:
         """Its findings over the window's periods."""
         raise NotImplementedError
+
+    # -- the columnar engine
+
+    def query(self, plan: Plan, ob: m.Obligation) -> None:
+        """Add the statements that compute its results to ``plan`` (see
+        :mod:`slarules.columnar.sql`): the same findings as the Python evaluation."""
+        raise NotImplementedError
+
+    def row_values(
+        self, contract: m.Contract, ob: m.Obligation, code: str, row: Mapping[str, Any]
+    ) -> Values:
+        """The values of a reason, from a result row of the columnar engine."""
+        return na_values(code, row)
+
+
+def na_values(code: str, row: Mapping[str, Any]) -> Values:
+    """The values of the budget's not-applicable reasons (see ``pick_budget``)."""
+    if code in ("na.level_excluded", "na.no_level_cell"):
+        return (("level", Ref("level", row["v_level"] or "")),)
+    if code == "na.beyond_bands":
+        site = row["v_site"]
+        return (("site", Ref("site", site) if site else ""), ("km", row["v_km"]))
+    if code == "na.no_band_cell":
+        return (("band", Ref("band", row["v_band"])),)
+    return ()
 
 
 def dated_terms(

@@ -18,10 +18,12 @@ from typing import Any
 
 from .. import model as m
 from ..case import Case
+from ..columnar.base import lit
+from ..columnar.sql import Plan
 from ..durations import Duration
 from ..events import Event
 from ..results import Finding, Ref, Step, Values
-from .base import CLOCK_UNITS, Clocked, Kind, Place, budget_terms
+from .base import CLOCK_UNITS, Clocked, Kind, Place, budget_terms, na_values
 from .common import (
     NOT_APPLICABLE,
     Context,
@@ -301,5 +303,116 @@ class DeadlineKind(Kind):
         assert isinstance(ob, Deadline)
         return compile(ctx, ob)
 
+    def query(self, plan: Plan, ob: m.Obligation) -> None:
+        assert isinstance(ob, Deadline)
+        _query(plan, ob, _yields_reading(plan.contract, ob))
+
+    def row_values(
+        self, contract: m.Contract, ob: m.Obligation, code: str, row: Mapping[str, Any]
+    ) -> Values:
+        assert isinstance(ob, Deadline)
+        if code.startswith("clock."):
+            return what(ob.stop)
+        if code == "deadline.incomplete":
+            missing = tuple(k for k in (row["v_missing"] or "").split(";") if k)
+            return (*_incomplete_values(ob), ("missing", _sections(missing)))
+        if code == "deadline.yields":
+            return (
+                ("other", Ref("obligation", ob.conflicts_with or "")),
+                ("reading", ob.conflict_reading or ""),
+            )
+        return na_values(code, row)
+
 
 KIND = DeadlineKind()
+
+
+def _yields_reading(contract: m.Contract, ob: Deadline) -> bool:
+    if not ob.conflicts_with or not ob.conflict_reading:
+        return False
+    return contract.reading(ob.conflict_reading) == "specific_prevails"
+
+
+def _query(plan: Plan, ob: Deadline, yields: bool) -> None:
+    """The clocks of :func:`_each` as queries: each start (or the first), its budget and
+    due, and the stop it pairs with. Start k takes the first complete stop not taken by
+    an earlier start and logged at or after start k-1 (any time, for the first); as
+    stops are in time order, that is stop number r + max(a_q - q) over the starts
+    q <= r that look for one (a_q: the first complete stop at or after start q-1)."""
+    starts = plan.starts(ob.start, each=ob.repeat == "each")
+    if yields:
+        plan.result(
+            "results",
+            f"SELECT {plan.columns(ob, case_id='case_id', occurrence='k', status=lit('not_applicable'), code=lit('deadline.yields'), start_us='start')}"
+            f" FROM {starts}",
+        )
+        return
+    pick = plan.pick(starts, ob.budget, ob.applies_severity, ob.id)
+    due = plan.due(pick, ob.clock, ob.pauses)
+    req = ob.requires
+    if req is None:
+        complete, missing = "TRUE", "''"
+    else:
+        field = f"(';' || COALESCE({req.field}, '') || ';')"
+        flags = [
+            f"CASE WHEN INSTR({field}, {lit(';' + k + ';')}) = 0 THEN {lit(k)} END"
+            for k in req.keys
+        ]
+        missing = f"CONCAT_WS(';', {', '.join(flags)})"
+        complete = f"({missing} = '')"
+    stops = plan.table(
+        "stops",
+        f"SELECT case_id, ts, ord, {complete} AS complete, {missing} AS missing FROM ev_live"
+        f" WHERE name = {lit(ob.stop)}",
+    )
+    ranked = plan.table(
+        "complete",
+        f"SELECT case_id, ts, ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY ord) AS ci"
+        f" FROM {stops} WHERE complete",
+    )
+    first_after = plan.table(
+        "first_after",
+        f"SELECT p.case_id, p.k, COALESCE(MIN(c.ci), MAX(n.total) + 1, 1) AS a FROM {pick} p"
+        f" LEFT JOIN {ranked} c ON c.case_id = p.case_id AND (p.prev IS NULL OR c.ts >= p.prev)"
+        f" LEFT JOIN (SELECT case_id, COUNT(*) AS total FROM {ranked} GROUP BY case_id) n"
+        f" ON n.case_id = p.case_id WHERE p.amount IS NOT NULL GROUP BY p.case_id, p.k",
+    )
+    taken = plan.table(
+        "taken",
+        f"SELECT case_id, k, r + MAX(a - r) OVER (PARTITION BY case_id ORDER BY k ROWS UNBOUNDED"
+        f" PRECEDING) AS ci FROM (SELECT case_id, k, a, ROW_NUMBER() OVER (PARTITION BY case_id"
+        f" ORDER BY k) AS r FROM {first_after}) f",
+    )
+    lacking = plan.table(
+        "lacking",
+        f"SELECT case_id, k, missing FROM (SELECT p.case_id, p.k, s.missing, ROW_NUMBER() OVER"
+        f" (PARTITION BY p.case_id, p.k ORDER BY s.ord) AS n FROM {pick} p JOIN {stops} s ON"
+        f" s.case_id = p.case_id AND NOT s.complete AND (p.prev IS NULL OR s.ts >= p.prev)) x"
+        f" WHERE n = 1",
+    )
+    done = plan.table(
+        "done",
+        f"SELECT d.*, c.ts AS done, l.missing AS lacking FROM {due} d LEFT JOIN {taken} t ON"
+        f" t.case_id = d.case_id AND t.k = d.k LEFT JOIN {ranked} c ON c.case_id = d.case_id"
+        f" AND c.ci = t.ci LEFT JOIN {lacking} l ON l.case_id = d.case_id AND l.k = d.k",
+    )
+    status = (
+        f"CASE WHEN done IS NOT NULL THEN CASE WHEN done <= due THEN 'met' ELSE 'breached' END"
+        f" WHEN {plan.as_of} <= due THEN 'pending' ELSE 'breached' END"
+    )
+    incomplete = f"(done IS NULL AND lacking IS NOT NULL AND {plan.as_of} > due)"
+    code = (
+        f"CASE WHEN {incomplete} THEN 'deadline.incomplete' WHEN done IS NOT NULL THEN CASE WHEN"
+        f" done <= due THEN 'clock.met' ELSE 'clock.late' END WHEN {plan.as_of} <= due THEN"
+        f" 'clock.pending' ELSE 'clock.overdue' END"
+    )
+    plan.result(
+        "results",
+        f"SELECT {plan.columns(ob, case_id='case_id', occurrence='k', status=status, code=code, start_us='start', due_us='due', done_us='done', clock=lit(ob.clock), budget='label', v_missing=f'CASE WHEN {incomplete} THEN lacking END')}"
+        f" FROM {done}",
+    )
+    plan.result(
+        "results_na",
+        f"SELECT {plan.columns(ob, case_id='case_id', occurrence='k', status=lit('not_applicable'), code='na', start_us='start', v_level='v_level', v_band='v_band', v_site='v_site', v_km='v_km')}"
+        f" FROM {pick} WHERE amount IS NULL",
+    )

@@ -7,7 +7,7 @@ The end is the ``until`` event, or the audit's as-of time for a case still open.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -15,8 +15,10 @@ from typing import Any
 
 from .. import model as m
 from ..case import Case
+from ..columnar.base import ident, lit, lits
+from ..columnar.sql import Plan
 from ..durations import Duration
-from ..results import Finding, Msg, Ref, Step
+from ..results import Finding, Msg, Ref, Step, Values
 from .base import CLOCK_UNITS, Kind, Place, dated_terms
 from .common import Context, finding_for, start_step
 
@@ -138,5 +140,83 @@ class MaxGapKind(Kind):
         assert isinstance(ob, MaxGap)
         return partial(evaluate, ctx, ob)
 
+    def query(self, plan: Plan, ob: m.Obligation) -> None:
+        """The gaps from the start through each update to the closing event (as
+        :func:`evaluate`): the first gap over the interval is the breach."""
+        assert isinstance(ob, MaxGap)
+        step = plan.tables.dated(ob.id, "interval", ob.interval)
+        start = plan.table(
+            "start",
+            f"SELECT f.case_id, f.ts AS start, i.value AS step FROM {plan.first_of(ob.start)} f"
+            f" JOIN cases c ON c.case_id = f.case_id JOIN {step} i ON i.valid_from <= c.start0"
+            f" AND c.start0 < i.valid_to",
+        )
+        until = plan.table(
+            "until",
+            f"SELECT s.*, (SELECT MIN(u.ts) FROM ev_live u WHERE u.case_id = s.case_id AND u.name ="
+            f" {lit(ob.until)} AND u.ts >= s.start) AS until FROM {start} s",
+        )
+        updates = plan.table(
+            "updates",
+            f"SELECT u.case_id, e.ts, LAG(e.ts) OVER (PARTITION BY u.case_id ORDER BY e.ts) AS prev,"
+            f" u.start, u.step FROM {until} u JOIN ev_live e ON e.case_id = u.case_id AND e.name IN"
+            f" {lits(ob.updates)} AND e.ts > u.start AND (u.until IS NULL OR e.ts <= u.until)",
+        )
+        gap = plan.table(
+            "gap",
+            f"SELECT case_id, prev, ts FROM (SELECT case_id, COALESCE(prev, start) AS prev, ts,"
+            f" ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY ts) AS n FROM {updates}"
+            f" WHERE ts > COALESCE(prev, start) + step) x WHERE n = 1",
+        )
+        last = plan.table(
+            "last",
+            f"SELECT u.case_id, u.start, u.step, u.until, COALESCE(MAX(p.ts), u.start) AS last,"
+            f" COUNT(p.ts) AS updates FROM {until} u LEFT JOIN {updates} p ON p.case_id ="
+            f" u.case_id GROUP BY u.case_id, u.start, u.step, u.until",
+        )
+        plan.result(
+            "results_gap",
+            f"SELECT {plan.columns(ob, case_id='g.case_id', occurrence='1', status=lit('breached'), code=lit('clock.late'), start_us='g.prev', due_us='g.prev + l.step', done_us='g.ts', clock=lit('elapsed'), budget=_label(ob, 'l'))}"
+            f" FROM {gap} g JOIN {last} l ON l.case_id = g.case_id",
+        )
+        met = "(l.until IS NOT NULL AND l.until <= l.last + l.step)"
+        status = (
+            f"CASE WHEN {met} THEN 'met' WHEN l.until IS NOT NULL THEN 'breached'"
+            f" WHEN {plan.as_of} <= l.last + l.step THEN 'pending' ELSE 'breached' END"
+        )
+        code = (
+            f"CASE WHEN {met} THEN 'max_gap.met' WHEN l.until IS NOT NULL THEN 'clock.late'"
+            f" WHEN {plan.as_of} <= l.last + l.step THEN 'clock.pending' ELSE 'clock.overdue' END"
+        )
+        plan.result(
+            "results",
+            f"SELECT {plan.columns(ob, case_id='l.case_id', occurrence='1', status=status, code=code, start_us=f'CASE WHEN {met} THEN l.start ELSE l.last END', due_us='l.last + l.step', done_us='l.until', clock=lit('elapsed'), budget=_label(ob, 'l'), v_count='l.updates')}"
+            f" FROM {last} l WHERE l.case_id NOT IN (SELECT case_id FROM {gap})",
+        )
+
+    def row_values(
+        self, contract: m.Contract, ob: m.Obligation, code: str, row: Mapping[str, Any]
+    ) -> Values:
+        assert isinstance(ob, MaxGap)
+        if code == "max_gap.met":
+            return (("count", row["v_count"]), ("interval", _interval(ob, row)))
+        return _WHAT
+
 
 KIND = MaxGapKind()
+
+
+def _interval(ob: MaxGap, row: Mapping[str, Any]) -> Duration:
+    """The interval a result row was judged under (its label names it)."""
+    for value in ob.interval.values:
+        if value.label == row["budget"]:
+            return value
+    return ob.interval.current
+
+
+def _label(ob: MaxGap, alias: str) -> str:
+    """The interval's label for a case (its value at the case's start)."""
+    values = ob.interval.values
+    if len(values) == 1:
+        return lit(values[0].label)
+    return f"(SELECT label FROM dated_{ident(ob.id)}_interval d JOIN cases c ON c.case_id = {alias}.case_id WHERE d.valid_from <= c.start0 AND c.start0 < d.valid_to)"

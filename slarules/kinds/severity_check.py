@@ -7,7 +7,7 @@ not_applicable: no outage recorded, or the outage falls in the contract's gap.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import model as m
 from ..case import Case
+from ..columnar.sql import Plan
 from ..conditions import Value
 from ..results import Finding, Ref, Step, Values
 from .base import Kind, Place
@@ -102,6 +103,57 @@ class SeverityCheckKind(Kind):
     def compile(self, ctx: Context, ob: m.Obligation) -> Callable[[Case], list[Finding]]:
         assert isinstance(ob, SeverityCheck)
         return partial(evaluate, ctx, ob)
+
+    def query(self, plan: Plan, ob: m.Obligation) -> None:
+        """The declared level against the outage's (the ``outage`` table, as
+        :func:`evaluate` reads ``outage_facts``)."""
+        assert isinstance(ob, SeverityCheck)
+        first = plan.table(
+            "first",
+            f"SELECT f.case_id, f.ts AS start, e.severity AS declared FROM {plan.first_of(ob.start)} f"
+            f" JOIN ev_live e ON e.case_id = f.case_id AND e.ord = f.ord",
+        )
+        joined = plan.table(
+            "joined",
+            f"SELECT f.*, o.case_id IS NOT NULL AS has_outage, o.derived, o.still_open,"
+            f" ld.rank AS derived_rank, lc.rank AS declared_rank FROM {first} f LEFT JOIN outage o"
+            f" ON o.case_id = f.case_id LEFT JOIN levels ld ON ld.id = o.derived"
+            f" LEFT JOIN levels lc ON lc.id = f.declared",
+        )
+        status = (
+            "CASE WHEN NOT has_outage THEN 'not_applicable'"
+            " WHEN derived IS NULL THEN CASE WHEN still_open THEN 'pending' ELSE 'not_applicable' END"
+            " WHEN derived = declared THEN CASE WHEN still_open THEN 'pending' ELSE 'met' END"
+            " WHEN still_open AND declared IS NOT NULL AND derived_rank > declared_rank THEN 'pending'"
+            " ELSE 'breached' END"
+        )
+        code = (
+            "CASE WHEN NOT has_outage THEN 'severity.no_outage'"
+            " WHEN derived IS NULL THEN 'severity.gap'"
+            " WHEN derived = declared THEN 'severity.agrees'"
+            " WHEN still_open AND declared IS NOT NULL AND derived_rank > declared_rank"
+            " THEN 'severity.so_far' ELSE 'severity.contradicted' END"
+        )
+        plan.result(
+            "results",
+            f"SELECT {plan.columns(ob, case_id='case_id', occurrence='1', status=status, code=code, start_us='start', timed='TRUE', v_level='derived', v_level2='declared')}"
+            f" FROM {joined}",
+        )
+
+    def row_values(
+        self, contract: m.Contract, ob: m.Obligation, code: str, row: Mapping[str, Any]
+    ) -> Values:
+        assert isinstance(ob, SeverityCheck)
+        if code == "severity.gap":
+            return (("reading", contract.reading("severity_gap")), ("clause", ob.clause))
+        if code in ("severity.agrees", "severity.so_far"):
+            return (("derived", Ref("level", row["v_level"])),)
+        if code == "severity.contradicted":
+            return (
+                ("declared", _level(row["v_level2"])),
+                ("derived", Ref("level", row["v_level"])),
+            )
+        return ()
 
 
 KIND = SeverityCheckKind()

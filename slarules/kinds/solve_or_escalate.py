@@ -11,7 +11,7 @@ undoes (a reopening) never ends the clock: the case never shows it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -19,10 +19,12 @@ from typing import Any
 
 from .. import model as m
 from ..case import Case
+from ..columnar.base import lit
+from ..columnar.sql import Plan
 from ..durations import Duration
 from ..events import Event
 from ..results import Finding, Msg, Ref, Step, Values
-from .base import CLOCK_UNITS, Clocked, Kind, Place, budget_terms
+from .base import CLOCK_UNITS, Clocked, Kind, Place, budget_terms, na_values
 from .common import (
     NOT_APPLICABLE,
     Context,
@@ -221,6 +223,55 @@ class SolveOrEscalateKind(Kind):
     def compile(self, ctx: Context, ob: m.Obligation) -> Callable[[Case], list[Finding]]:
         assert isinstance(ob, SolveOrEscalate)
         return compile(ctx, ob)
+
+    def query(self, plan: Plan, ob: m.Obligation) -> None:
+        """Each start's due; the clock ends at the case's first solving event or first
+        escalation to the level or higher, whichever comes first (as :func:`_ended`)."""
+        assert isinstance(ob, SolveOrEscalate)
+        starts = plan.starts(ob.start, each=ob.repeat == "each")
+        pick = plan.pick(starts, ob.budget, ob.applies_severity, ob.id)
+        due = plan.due(pick, ob.clock, ob.pauses)
+        solution = plan.first_of(ob.solved)
+        escalation = (
+            f"(SELECT case_id, ts, ord FROM (SELECT case_id, ts, ord, ROW_NUMBER() OVER (PARTITION"
+            f" BY case_id ORDER BY ord) AS n FROM ev_live WHERE name = 'escalated' AND level >="
+            f" {int(ob.escalate_to)}) x WHERE n = 1)"
+        )
+        ended = plan.table(
+            "ended",
+            f"SELECT d.*, CASE WHEN s.ts IS NULL OR (e.ts IS NOT NULL AND e.ts < s.ts) THEN e.ts"
+            f" ELSE s.ts END AS done, CASE WHEN s.ts IS NULL OR (e.ts IS NOT NULL AND e.ts < s.ts)"
+            f" THEN FALSE ELSE TRUE END AS solved FROM {due} d LEFT JOIN {solution} s ON"
+            f" s.case_id = d.case_id LEFT JOIN {escalation} e ON e.case_id = d.case_id",
+        )
+        status = (
+            f"CASE WHEN done IS NOT NULL THEN CASE WHEN done <= due THEN 'met' ELSE 'breached' END"
+            f" WHEN {plan.as_of} <= due THEN 'pending' ELSE 'breached' END"
+        )
+        code = (
+            f"CASE WHEN done IS NOT NULL AND solved THEN CASE WHEN done <= due THEN 'solved.met'"
+            f" ELSE 'solved.late' END WHEN done IS NOT NULL THEN CASE WHEN done <= due THEN"
+            f" 'clock.met' ELSE 'clock.late' END WHEN {plan.as_of} <= due THEN 'clock.pending'"
+            f" ELSE 'clock.overdue' END"
+        )
+        plan.result(
+            "results",
+            f"SELECT {plan.columns(ob, case_id='case_id', occurrence='k', status=status, code=code, start_us='start', due_us='due', done_us='done', clock=lit(ob.clock), budget='label')}"
+            f" FROM {ended}",
+        )
+        plan.result(
+            "results_na",
+            f"SELECT {plan.columns(ob, case_id='case_id', occurrence='k', status=lit('not_applicable'), code='na', start_us='start', v_level='v_level', v_band='v_band', v_site='v_site', v_km='v_km')}"
+            f" FROM {pick} WHERE amount IS NULL",
+        )
+
+    def row_values(
+        self, contract: m.Contract, ob: m.Obligation, code: str, row: Mapping[str, Any]
+    ) -> Values:
+        assert isinstance(ob, SolveOrEscalate)
+        if code.startswith("clock."):
+            return _escalation_to(ob.escalate_to)
+        return na_values(code, row)
 
 
 KIND = SolveOrEscalateKind()

@@ -1,0 +1,393 @@
+"""The columnar audit: events into DuckDB, the contract's queries, results out.
+
+:class:`ColumnarAudit` takes checked events (from :mod:`.load`, or any iterable of
+:class:`~slarules.events.Event`), builds the shared tables, asks every kind for
+its queries and runs them in one in-process DuckDB database. Its results are
+the Python engine's, row for row (tests/test_columnar.py); they can be read as
+:class:`~slarules.results.Result` objects (:meth:`results`) or as an Arrow
+table (:meth:`arrow`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from .. import model as m
+from ..calendar import CalendarNotCovered
+from ..durations import parse_duration
+from ..events import Event
+from ..kinds import KINDS, case_kinds
+from ..results import Finding, Result
+from ..zones import LocalTimes
+from .base import DAY, EPOCH_ORDINAL, RESULT_COLUMNS, RESULT_NAMES, from_us, lit, rows_sql, us
+from .sql import Plan
+from .tables import Tables
+
+
+class NotColumnar(Exception):
+    """What the columnar engine does not take (the Python engine does): said why."""
+
+
+def steady_offset(contract: m.Contract) -> int:
+    """The contract zone's UTC offset in microseconds, when it is the same all through the
+    calendar's years and after (the engine reads local days as instant + offset)."""
+    local = LocalTimes(contract.tz)
+    if local.steady is None or contract.calendar.first_year <= local.since:
+        raise NotColumnar(
+            f"the time zone {contract.tz} changes its offset within the calendar's years"
+        )
+    return local.steady // timedelta(microseconds=1)
+
+
+FACT_TYPES = {
+    "severity": "VARCHAR",
+    "site": "VARCHAR",
+    "string": "VARCHAR",
+    "period": "VARCHAR",
+    "number": "DOUBLE",
+    "integer": "BIGINT",
+    "level": "BIGINT",
+    "time": "BIGINT",
+    "sections": "VARCHAR",
+}
+
+
+def event_columns(contract: m.Contract) -> tuple[tuple[str, str], ...]:
+    """The events table: case, name, time, reading order, a column per fact, other facts."""
+    facts = tuple((name, FACT_TYPES[kind]) for name, kind in contract.fact_fields)
+    return (
+        ("case_id", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("ts", "BIGINT"),
+        ("seq", "BIGINT"),
+        *facts,
+        ("extra", "VARCHAR"),
+    )
+
+
+def event_row(event: Event, fields: Sequence[tuple[str, str]]) -> tuple[Any, ...]:
+    facts = event.facts
+    values: list[Any] = [event.case, event.name, us(event.at), event.seq]
+    known = set()
+    for name, kind in fields:
+        known.add(name)
+        value = facts.get(name)
+        if value is None:
+            values.append(None)
+        elif kind == "time":
+            values.append(us(value))
+        elif kind == "sections":
+            values.append(";".join(value))
+        elif kind in ("number",):
+            values.append(float(value))
+        elif kind in ("integer", "level"):
+            values.append(int(value))
+        else:
+            values.append(str(value))
+    extra = {k: v for k, v in facts.items() if k not in known}
+    values.append(
+        json.dumps(extra, sort_keys=True, ensure_ascii=False, default=str) if extra else ""
+    )
+    return tuple(values)
+
+
+@dataclass
+class ColumnarAudit:
+    """One audit on the columnar engine (see the module)."""
+
+    contract: m.Contract
+    as_of: datetime
+    only: frozenset[str] | None = None
+    connection: Any = None
+    threads: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        import duckdb
+
+        self.offset = steady_offset(self.contract)
+        if self.connection is None:
+            self.connection = duckdb.connect(":memory:")
+        if self.threads:
+            self.connection.execute(f"SET threads = {int(self.threads)}")
+        self.fields = self.contract.fact_fields
+        self.columns = event_columns(self.contract)
+
+    # -- input
+
+    def load_events(self, events: Iterable[Event]) -> None:
+        """Put checked events into the ``ev`` table (through Arrow, in batches)."""
+        import pyarrow as pa
+
+        names = [name for name, _ in self.columns]
+        types = {
+            "VARCHAR": pa.string(),
+            "BIGINT": pa.int64(),
+            "DOUBLE": pa.float64(),
+        }
+        schema = pa.schema([(n, types[t]) for n, t in self.columns])
+        con = self.connection
+        con.execute(
+            "CREATE OR REPLACE TABLE ev (" + ", ".join(f"{n} {t}" for n, t in self.columns) + ")"
+        )
+        batch: list[tuple[Any, ...]] = []
+
+        def flush() -> None:
+            if batch:
+                arrays = list(zip(*batch, strict=True))
+                table = pa.Table.from_arrays(
+                    [pa.array(col, type=schema.field(i).type) for i, col in enumerate(arrays)],
+                    names=names,
+                )
+                con.register("ev_batch", table)
+                con.execute("INSERT INTO ev SELECT * FROM ev_batch")
+                con.unregister("ev_batch")
+                batch.clear()
+
+        for event in events:
+            batch.append(event_row(event, self.fields))
+            if len(batch) >= 100_000:
+                flush()
+        flush()
+
+    # -- the plan
+
+    def plan(self) -> Plan:
+        statements: list[str] = []
+        tables = Tables(self.contract, statements, self.offset)
+        plan = Plan(self.contract, us(self.as_of), self.offset, tables, statements)
+        self._base(plan)
+        for ob in self.contract.obligations:
+            kind = case_kinds().get(ob.type)
+            if kind is None or (self.only is not None and ob.id not in self.only):
+                continue
+            plan.prefix = f"o_{len(plan.results)}_"
+            kind.query(plan, ob)
+        plan.prefix = ""
+        return plan
+
+    def _base(self, plan: Plan) -> None:
+        """The tables every obligation reads: the events used, distinct and live, in
+        order; each case's facts; the outage; the days; the levels."""
+        contract, as_of = self.contract, plan.as_of
+        facts = [name for name, _ in self.fields]
+        keys = ", ".join(["case_id", "name", "ts", *facts, "extra"])
+        order = ", ".join(["ts", "name", *(f"{f} ASC NULLS FIRST" for f in facts), "extra"])
+        plan.statements.append(f"CREATE TEMP TABLE ev_used AS SELECT * FROM ev WHERE ts <= {as_of}")
+        plan.statements.append(
+            f"CREATE TEMP TABLE ev_dist AS SELECT {keys}, MIN(seq) AS seq,"
+            f" ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY {order}) AS ord"
+            f" FROM ev_used GROUP BY {keys}"
+        )
+        live = "SELECT d.* FROM ev_dist d"
+        for undoer, names in contract.undo.items():
+            live = (
+                f"SELECT x.* FROM ({live}) x LEFT JOIN (SELECT case_id, MAX(ts) AS last_undo FROM"
+                f" ev_dist WHERE name = {lit(undoer)} GROUP BY case_id) u ON u.case_id = x.case_id"
+                f" WHERE NOT (x.name IN ({', '.join(lit(n) for n in names)}) AND u.last_undo IS NOT"
+                f" NULL AND x.ts <= u.last_undo)"
+            )
+        plan.statements.append(f"CREATE TEMP TABLE ev_live AS {live}")
+        self._cases(plan)
+        self._outage(plan)
+        plan.statements.append(
+            "CREATE TEMP TABLE levels AS "
+            + rows_sql(
+                (("id", "VARCHAR"), ("rank", "BIGINT")),
+                [(lv.id, lv.rank) for lv in contract.levels],
+            )
+        )
+
+    def _cases(self, plan: Plan) -> None:
+        contract = self.contract
+        sites = rows_sql(
+            (("id", "VARCHAR"), ("km", "DOUBLE")),
+            [(s.id, s.distance_km) for s in contract.sites],
+        )
+        band = ["CASE"]
+        for b in contract.bands:
+            if b.sites:
+                cond = f"r.site IN ({', '.join(lit(s) for s in b.sites)})"
+            elif b.max_km is not None:
+                cond = f"r.distance <= {lit(float(b.max_km))}"
+            else:
+                continue
+            band.append(f"WHEN {cond} THEN {lit(b.id)}")
+        band.append("END")
+        report = (
+            "SELECT case_id, severity, site, distance_km FROM (SELECT case_id, severity, site,"
+            " distance_km, ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY ord) AS n FROM ev_live"
+            " WHERE name = 'reported') x WHERE n = 1"
+        )
+        located = (
+            f"SELECT r.case_id, r.severity, r.site, COALESCE(r.distance_km, s.km) AS distance"
+            f" FROM ({report}) r LEFT JOIN ({sites}) s ON s.id = r.site"
+        )
+        plan.statements.append(
+            f"CREATE TEMP TABLE cases AS SELECT c.case_id, c.start0, r.severity AS declared,"
+            f" r.site, r.distance, CASE WHEN r.distance IS NULL THEN NULL ELSE"
+            f" {' '.join(band).replace('r.site', 'r.site').replace('r.distance', 'r.distance')}"
+            f" END AS band FROM (SELECT case_id, MIN(ts) AS start0 FROM ev_dist GROUP BY case_id) c"
+            f" LEFT JOIN ({located}) r ON r.case_id = c.case_id"
+        )
+
+    def _outage(self, plan: Plan) -> None:
+        """Each case's outage as ``outage_facts`` sees it: the most severe interruption's
+        derived level (the longest among equals), and whether any is still open."""
+        contract = self.contract
+        spec = contract.outage
+        if spec is None:
+            plan.statements.append(
+                "CREATE TEMP TABLE outage AS SELECT CAST(NULL AS VARCHAR) AS case_id,"
+                " CAST(NULL AS VARCHAR) AS derived, CAST(NULL AS BOOLEAN) AS still_open WHERE FALSE"
+            )
+            return
+        iv = plan.tables.intervals(spec.start, spec.end)
+        as_of = plan.as_of
+        columns: dict[str, str] = {}
+        select = ["i.case_id", "i.b", "i.e"]
+        if spec.duration_fact:
+            select.append(f"GREATEST(COALESCE(i.e, {as_of}) - i.b, 0) AS f_duration")
+            columns[spec.duration_fact] = "f_duration"
+        for n, name in enumerate(spec.max_facts):
+            select.append(
+                f"(SELECT MAX(x.{name}) FROM ev_live x WHERE x.case_id = i.case_id AND x.name IN"
+                f" ({lit(spec.start)}, {lit(spec.end)}) AND x.ts >= i.b AND x.ts <="
+                f" COALESCE(i.e, {as_of})) AS f_max{n}"
+            )
+            columns[name] = f"f_max{n}"
+        facts = f"SELECT {', '.join(select)} FROM {iv} i"
+        lowest = len(contract.levels)
+        ranked = f"SELECT f.*, {plan.classify(columns)} AS derived FROM ({facts}) f"
+        worst = (
+            f"SELECT r.case_id, r.derived, ROW_NUMBER() OVER (PARTITION BY r.case_id ORDER BY"
+            f" COALESCE(l.rank, {lowest}), {'-r.f_duration' if spec.duration_fact else 'r.b'}) AS n"
+            f" FROM ({ranked}) r LEFT JOIN (SELECT * FROM ({rows_sql((('id', 'VARCHAR'), ('rank', 'BIGINT')), [(lv.id, lv.rank) for lv in contract.levels])}) t) l ON l.id = r.derived"
+        )
+        plan.statements.append(
+            f"CREATE TEMP TABLE outage AS SELECT w.case_id, w.derived, o.still_open FROM"
+            f" ({worst}) w JOIN (SELECT case_id, BOOL_OR(e IS NULL) AS still_open FROM {iv}"
+            f" GROUP BY case_id) o ON o.case_id = w.case_id WHERE w.n = 1"
+        )
+
+    # -- running
+
+    def run(self) -> None:
+        """Run the plan: the ``results`` table holds every result row."""
+        con = self.connection
+        span = con.execute(
+            "SELECT MIN(ts), MAX(ts) FROM ev WHERE ts <= ?", [us(self.as_of)]
+        ).fetchone()
+        plan = self.plan()
+        first, last = self._day_range(span)
+        days = plan.tables.days(first, last)
+        del days
+        # The days table must come before any statement that reads it.
+        statements = [s for s in plan.statements if s.startswith("CREATE TEMP TABLE days ")]
+        statements += [s for s in plan.statements if not s.startswith("CREATE TEMP TABLE days ")]
+        for statement in statements:
+            con.execute(statement)
+        union = " UNION ALL ".join(f"SELECT * FROM {t}" for t in plan.results) or (
+            "SELECT "
+            + ", ".join(f"CAST(NULL AS {t}) AS {n}" for n, t in RESULT_COLUMNS)
+            + " WHERE FALSE"
+        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE results AS {union}")
+        self._check_calendar()
+
+    def _day_range(self, span: Sequence[Any] | None) -> tuple[date, date]:
+        """The days the clocks may need: from the first event (less the longest notice)
+        to the later of the last event and the as-of time (plus the longest budget)."""
+        tz = self.contract.tz
+        longest = 0
+        for ob in self.contract.obligations:
+            for value in KINDS[ob.type].terms(ob, self.as_of).values():
+                if value is not None and not value.is_elapsed:
+                    longest = max(longest, value.as_days())
+        room = timedelta(days=2 * longest + 60)
+        low = from_us(span[0]) if span and span[0] is not None else self.as_of
+        high = max(from_us(span[1]) if span and span[1] is not None else self.as_of, self.as_of)
+        return (low - room).astimezone(tz).date(), (high + room).astimezone(tz).date()
+
+    def _check_calendar(self) -> None:
+        """A clock that needed a day the calendar cannot hold: the Python engine's error."""
+        missing = self.connection.execute(
+            "SELECT MIN(start_us) FROM results WHERE status <> 'not_applicable' AND due_us IS NULL"
+            " AND clock IS NOT NULL"
+        ).fetchone()
+        if missing and missing[0] is not None:
+            cal = self.contract.calendar
+            year = cal.last_year + 1
+            raise CalendarNotCovered(year, cal.first_year, cal.last_year)
+
+    # -- output
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        cursor = self.connection.execute(
+            f"SELECT {', '.join(RESULT_NAMES)} FROM results ORDER BY case_id, obligation, occurrence"
+        )
+        while True:
+            chunk = cursor.fetchmany(10_000)
+            if not chunk:
+                return
+            for values in chunk:
+                yield dict(zip(RESULT_NAMES, values, strict=True))
+
+    def results(self) -> list[Result]:
+        """The results as the Python engine's objects (for tests, explain and small logs)."""
+        contract = self.contract
+        titles = {ob.id: ob for ob in contract.obligations}
+        out = []
+        for row in self.rows():
+            ob = titles[row["obligation"]]
+            kind = KINDS[ob.type]
+            code = row["code"]
+            budget = parse_duration(row["budget"]) if row["budget"] else None
+            finding = Finding(
+                row["status"],
+                code,
+                None if row["start_us"] is None else from_us(row["start_us"]),
+                None if row["due_us"] is None else from_us(row["due_us"]),
+                None if row["done_us"] is None else from_us(row["done_us"]),
+                row["clock"] or "",
+                budget,
+                (),
+                row["period"],
+                None,
+                (),
+                bool(row["timed"]),
+                kind.row_values(contract, ob, code, row),
+            )
+            out.append(
+                Result(
+                    row["case_id"],
+                    ob.id,
+                    ob.clause,
+                    ob.title,
+                    finding,
+                    self.as_of,
+                    row["occurrence"],
+                )
+            )
+        return out
+
+
+def audit_events(
+    contract: m.Contract,
+    events: Iterable[Event],
+    as_of: datetime,
+    only: Iterable[str] | None = None,
+) -> list[Result]:
+    """The columnar engine's results for checked events (the library's one call)."""
+    audit = ColumnarAudit(contract, as_of, None if only is None else frozenset(only))
+    audit.load_events(events)
+    audit.run()
+    return audit.results()
+
+
+__all__ = ["ColumnarAudit", "NotColumnar", "audit_events", "steady_offset"]
+_unused = (DAY, EPOCH_ORDINAL, Mapping)
