@@ -373,7 +373,7 @@ def _exact(found: Event | Rejection) -> object:
     return (found._replace(facts={}), found.at.isoformat(), found.at.utcoffset(), facts)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(raw_records(), min_size=1, max_size=6))
 def test_the_record_checkers_fast_path_is_its_slow_path(records: list[Mapping[str, Any]]) -> None:
     """The same event (facts of the same types), or the same rejection with the same reason.
