@@ -167,6 +167,7 @@ def audit_events(
 
 
 Record = tuple[str, int, Mapping[str, Any] | Rejection]
+Checked = tuple[str, int, Event | Rejection]  # a record checked already (see checked_records)
 
 
 class NotGrouped(ValueError):
@@ -248,12 +249,16 @@ class Audit(Tally):
     A periodic or statistical duty none of whose events the logs hold is not judged
     (its absence there proves nothing) unless ``judge_all``; it is listed in
     ``unjudged``.
+
+    With ``checked`` the records come checked already (``(source, line, Event or
+    Rejection)``, as :func:`checked_records` gives them), so a caller that reads the
+    events too (the monthly report) reads and checks each record once.
     """
 
     def __init__(
         self,
         contract: m.Contract,
-        records: Iterable[Record],
+        records: Iterable[Record] | Iterable[Checked],
         as_of: datetime,
         *,
         last_of: Mapping[str, int] | None = None,
@@ -263,8 +268,10 @@ class Audit(Tally):
         window_duties: bool = True,
         grouped: bool = False,
         judge_all: bool = False,
+        checked: bool = False,
     ) -> None:
         self.contract = contract
+        self._checked = checked
         self.window_duties = window_duties  # False: leave them to whoever joins the parts
         self.only = None if only is None else frozenset(only)
         self.as_of = as_of
@@ -313,7 +320,7 @@ class Audit(Tally):
         if last_of is not None:
             ends = {position: case for case, position in last_of.items()}
         watched, rejected = self._watched, self.rejected
-        check = RecordChecker(self.contract)
+        check = _as_checked if self._checked else RecordChecker(self.contract)
         strict = self.contract.calendar.fallback == "error"
         covered = _Coverage(self.contract) if strict and self._needs_calendar() else _no_check
         as_of = pinned(self.as_of)
@@ -466,6 +473,10 @@ def _no_check(at: datetime) -> None:
     pass
 
 
+def _as_checked(raw: Event, source: str, line: int, seq: int) -> Event:
+    return raw  # checked before it came (Audit(checked=True))
+
+
 class _Coverage:
     """Stops the audit at the first used record the calendar cannot hold, as soon as it is
     read, rather than when its case is evaluated (after a long import, say)."""
@@ -499,6 +510,16 @@ def _watched_events(contract: m.Contract) -> dict[str, list[Watch]]:
     return watched
 
 
+def checked_records(
+    contract: m.Contract, records: Iterable[tuple[str, int, Mapping[str, Any] | Rejection]]
+) -> Iterator[Checked]:
+    """(source, line, event-or-rejection) of each record, in order; an event's ``seq``
+    counts every record from 1, as :class:`Audit` counts them."""
+    check = RecordChecker(contract)
+    for read, (source, line, raw) in enumerate(records, start=1):
+        yield source, line, raw if isinstance(raw, Rejection) else check(raw, source, line, read)
+
+
 def check_records(
     contract: m.Contract, records: Iterable[tuple[str, int, Mapping[str, Any] | Rejection]]
 ) -> tuple[list[Event], list[Rejection], int]:
@@ -506,13 +527,8 @@ def check_records(
     events: list[Event] = []
     rejected: list[Rejection] = []
     read = 0
-    check = RecordChecker(contract)
-    for source, line, raw in records:
+    for _, _, checked in checked_records(contract, records):
         read += 1
-        if isinstance(raw, Rejection):
-            rejected.append(raw)
-            continue
-        checked = check(raw, source, line, read)
         if isinstance(checked, Rejection):
             rejected.append(checked)
         else:

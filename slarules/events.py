@@ -216,7 +216,9 @@ class RecordChecker:
             return _check_slowly(contract, raw, source, line, seq)
         case, name, at_raw = raw.get("case"), raw.get("event"), raw.get("at")
         event_type = self._events.get(name) if type(name) is str else None
-        if event_type is None or type(case) is not str or not case or type(at_raw) is not str:
+        if event_type is None or type(case) is not str or type(at_raw) is not str:
+            return _check_slowly(contract, raw, source, line, seq)
+        if not case or case.isspace():  # blank: the slow path says it is missing
             return _check_slowly(contract, raw, source, line, seq)
         try:
             at = datetime.fromisoformat(at_raw)
@@ -260,6 +262,8 @@ class RecordChecker:
                     bounds = spec.bounds
                     if bounds is not None and not bounds[0] <= value <= bounds[1]:
                         raise ValueError  # the slow path says which bound
+                    if float(value) != value:  # beyond a float's exact integers, as there
+                        raise ValueError
                     facts[key] = value
                 elif kind == "number" and (type(value) is int or type(value) is float):
                     bounds = spec.bounds

@@ -14,7 +14,6 @@ from . import model as m
 from .conditions import All, Any_, Compare, Condition, Not, Value
 from .errors import Location, RuleError
 from .kinds import KINDS
-from .kinds.deadline import Deadline
 
 _EPSILON_TIME = timedelta(seconds=1)
 _EPSILON_PCT = 0.01
@@ -124,7 +123,8 @@ def lint(contract: m.Contract, severity_file: str = "") -> list[RuleError]:
                 ob.clause,
                 f"[{ob.clause}] {ob.id}: the contract states no such term; the value in the rules is a setting",
             )
-        clocked = KINDS[ob.type].clocked(ob)
+        kind = KINDS[ob.type]
+        clocked = kind.clocked(ob)
         budget = None if clocked is None else clocked.budget
         if isinstance(budget, m.Budget) and budget.by == "severity":
             for level in contract.levels:
@@ -142,9 +142,10 @@ def lint(contract: m.Contract, severity_file: str = "") -> list[RuleError]:
                         ob.clause,
                         f"[{ob.clause}] {ob.id}: no entry for band {band.id} ({band.zh})",
                     )
-        if isinstance(ob, Deadline) and ob.conflicts_with in ids:
-            other = ids[ob.conflicts_with]
-            warn(_where(ob), ob.clause, _conflict_message(contract, ob, other))
+        conflict = kind.conflict(ob)
+        if conflict is not None and conflict[0] in ids:
+            other, reading = ids[conflict[0]], conflict[1]
+            warn(_where(ob), ob.clause, _conflict_message(contract, ob, budget, other, reading))
     return warnings
 
 
@@ -155,8 +156,14 @@ def _longer(a: object, b: object) -> bool:
         return a != b
 
 
-def _conflict_message(contract: m.Contract, ob: Deadline, other: m.Obligation) -> str:
-    mine = ob.budget.cells.get("")
+def _conflict_message(
+    contract: m.Contract,
+    ob: m.Obligation,
+    budget: m.Budget | None,
+    other: m.Obligation,
+    reading: str,
+) -> str:
+    mine = None if budget is None else budget.cells.get("")
     diffs = []
     other_clock = KINDS[other.type].clocked(other)
     other_budget = None if other_clock is None else other_clock.budget
@@ -166,7 +173,6 @@ def _conflict_message(contract: m.Contract, ob: Deadline, other: m.Obligation) -
             # A table that is looser than the general term is where the two disagree.
             if cell is not None and _longer(cell.current, mine.current):
                 diffs.append(f"{level.id} ({level.zh}) {cell.current} vs {mine.current}")
-    reading = ob.conflict_reading or ""
     detail = "; ".join(diffs) if diffs else "the two terms overlap"
     return (
         f"[{ob.clause} / {other.clause}] {ob.id} conflicts with {other.id}: {detail}; "

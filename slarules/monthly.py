@@ -16,6 +16,7 @@ from . import model as m
 from .clocks import DAY, period_end, period_label, period_start
 from .engine import Unjudged
 from .events import Event
+from .kinds import KINDS
 from .results import STATUSES, Result
 
 
@@ -130,6 +131,10 @@ def build(
         )
         at = month_start - DAY
     trend.reverse()
+    # The inspections of every device, and the service levels (the hotline's), as their
+    # kinds say.
+    per_device = {ob.id for ob in contract.obligations if KINDS[ob.type].per_device(ob)}
+    shares = {ob.id for ob in contract.obligations if KINDS[ob.type].share(ob)}
     return MonthlySummary(
         contract=contract,
         month=month,
@@ -146,18 +151,13 @@ def build(
             (e for e in events if e.name == "escalated" and start <= e.at < end), key=lambda e: e.at
         ),
         spares=[(e, arrived.get(e.case)) for e in spares_needed],
-        inspections=[r for r in in_month if _kind(contract, r) == ("periodic", "device")],
-        hotline=[r for r in in_month if _kind(contract, r)[0] == "service_level"],
+        inspections=[r for r in in_month if r.obligation in per_device],
+        hotline=[r for r in in_month if r.obligation in shares],
         trend=trend,
         devices=len(contract.devices),
         records=records or {},
         unjudged=tuple(unjudged),
     )
-
-
-def _kind(contract: m.Contract, result: Result) -> tuple[str, str | None]:
-    ob = contract.obligation(result.obligation)
-    return ob.type, getattr(ob, "per", None)  # a kind's own setting, read where present
 
 
 def _result_month(result: Result, tz: ZoneInfo) -> str | None:

@@ -5,6 +5,7 @@ its module and its schema; the package's import graph has no cycle.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import importlib
 import json
 import pkgutil
@@ -81,17 +82,15 @@ def test_the_loader_builds_every_bundled_kind_through_the_registry() -> None:
         assert isinstance(ob, KINDS[ob.type].model)
 
 
+def _outside_kinds() -> list[Path]:
+    return [p for p in sorted(PACKAGE.rglob("*.py")) if "kinds" not in p.relative_to(PACKAGE).parts]
+
+
 def test_no_kind_name_outside_its_module() -> None:
-    """The engine, loader, model, terms and due ask the registry, never a kind by name."""
+    """Every module outside kinds/ asks the registry, never a kind by name."""
     names = set(KINDS)
-    outside = [
-        PACKAGE / "engine.py",
-        PACKAGE / "loader.py",
-        PACKAGE / "model.py",
-        PACKAGE / "api.py",
-        PACKAGE / "cli" / "due.py",
-        PACKAGE / "case.py",
-    ]
+    outside = _outside_kinds()
+    assert len(outside) > 50
     for path in outside:
         strings = {
             node.value
@@ -99,6 +98,47 @@ def test_no_kind_name_outside_its_module() -> None:
             if isinstance(node, ast.Constant) and isinstance(node.value, str)
         }
         assert not strings & names, (path.name, strings & names)
+
+
+def test_no_kind_module_or_attribute_outside_kinds() -> None:
+    """Outside kinds/ no module imports a kind's module (only the registry and the helpers
+    base, common, window) or reads a kind's own attribute by name (getattr, hasattr)."""
+    helpers = {"slarules.kinds", "slarules.kinds.base", "slarules.kinds.common"}
+    helpers.add("slarules.kinds.window")
+    own = {f.name for kind in KINDS.values() for f in dataclasses.fields(kind.model)}
+    own -= {f.name for f in dataclasses.fields(m.Obligation)}
+    assert {"per", "requires", "conflicts_with", "budget"} <= own
+    for path in _outside_kinds():
+        relative = path.relative_to(PACKAGE.parent).with_suffix("")
+        module = ".".join(relative.parts).removesuffix(".__init__")
+        imported = {i for i in _imports(path, module) if i.startswith("slarules.kinds")}
+        assert imported <= helpers, (path.name, imported - helpers)
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("getattr", "hasattr")
+                and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant)
+            ):
+                assert node.args[1].value not in own, (path.name, node.lineno, node.args[1].value)
+
+
+def test_what_the_tools_ask_of_an_obligation_its_kind_answers() -> None:
+    """The words, the lint and the monthly summary ask the kind, by these questions."""
+    contract = slarules.load()
+
+    def asked(question: Callable[[Kind, m.Obligation], object]) -> dict[str, object]:
+        found = {ob.id: question(KINDS[ob.type], ob) for ob in contract.obligations}
+        return {ob: answer for ob, answer in found.items() if answer}
+
+    assert asked(lambda kind, ob: kind.per_device(ob)) == {"monthly_inspection": True}
+    assert asked(lambda kind, ob: kind.share(ob)) == {"hotline_service_level": True}
+    assert asked(lambda kind, ob: kind.conflict(ob)) == {
+        "general_response": ("remote_response", "minor_response_conflict")
+    }
+    sections = asked(lambda kind, ob: kind.sections(ob))
+    assert list(sections) == ["fault_report"] and len(sections["fault_report"]) == 7  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- a new kind

@@ -288,14 +288,14 @@ def _audit_in_parts(
 
     from ..calendar import CalendarNotCovered
     from ..parallel import Output, audit_in_parts, can_fork
-    from ..readers import LogError, log_kind
+    from ..readers import LogError, log_reader
     from ..readers.lines import is_gzip
 
     if jobs < 2:
         return None
     logs = options.logs
     why = None
-    if len(logs) != 1 or logs[0] == "-" or log_kind(logs[0]) == "csv":
+    if len(logs) != 1 or logs[0] == "-" or not log_reader(logs[0]).parts:
         why = say("one_process.one_file")
     elif is_gzip(logs[0]):
         why = say("one_process.compressed")

@@ -68,8 +68,8 @@ def report(
     import re
 
     from ..clocks import DAY, period_start
-    from ..engine import Audit, check_records
-    from ..events import MAX_YEAR, MIN_YEAR, out_of_range
+    from ..engine import Audit, checked_records
+    from ..events import MAX_YEAR, MIN_YEAR, Event, out_of_range
     from ..monthly import build, month_bounds
     from ..readers import LogError
     from ..reporters.rows import record_counts
@@ -86,13 +86,18 @@ def report(
         first = period_start(first - DAY, "month", contract.tz)  # at most 3 years back
     with document(output) as out:  # checked before the work: -o into a missing folder, say
         try:
-            records = list(read_records(AuditOptions(logs, when, encoding)))
-            events, _, _ = check_records(contract, records)
+            # Read and checked once: the summary reads the events, the audit the same records.
+            records = list(
+                checked_records(contract, read_records(AuditOptions(logs, when, encoding)))
+            )
+            events = [checked for _, _, checked in records if type(checked) is Event]
             if events:
                 # Months before the log begins are not audited: no record is no evidence.
                 covered = period_start(min(e.at for e in events), "month", contract.tz)
                 first = min(max(first, covered), start)
-            audit = Audit(contract, iter(records), when, window=(first, end), judge_all=judge_all)
+            audit = Audit(
+                contract, records, when, window=(first, end), judge_all=judge_all, checked=True
+            )
             results = list(audit)
         except (LogError, CalendarNotCovered) as exc:
             fail(str(exc))

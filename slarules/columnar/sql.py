@@ -134,7 +134,7 @@ class Plan:
     def pick(self, starts: str, budget: m.Budget, applies: Sequence[str], ob_id: str) -> str:
         """Each start with its budget (``amount``, ``unit``, ``label``) or why there is none
         (``na``: a code; ``v_level``, ``v_band``, ``v_site``, ``v_km``), as ``pick_budget``."""
-        cells = self.tables.cells(ob_id)
+        cells = self.tables.cells(ob_id, budget)
         single = budget.by is None and not applies
         if single:
             return self.table(

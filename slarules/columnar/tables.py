@@ -64,24 +64,21 @@ class Tables:
         )
         return self._once("days", rows_sql(columns, rows))
 
-    def cells(self, ob_id: str) -> str:
+    def cells(self, ob_id: str, budget: m.Budget) -> str:
         """An obligation's budget cells: key, valid_from, valid_to, amount, unit, label."""
-        ob = self.contract.obligation(ob_id)
-        budget = getattr(ob, "budget", None)
         rows: list[tuple[object, ...]] = []
-        if isinstance(budget, m.Budget):
-            tz = self.contract.tz
-            for key, cell in budget.cells.items():
-                if cell is None:
-                    rows.append((key, -FOREVER, FOREVER, None, None, None))
-                    continue
-                starts = [
-                    -FOREVER if s is None else us(datetime(s.year, s.month, s.day, tzinfo=tz))
-                    for s in cell.starts
-                ]
-                ends = [*starts[1:], FOREVER]
-                for begin, end, value in zip(starts, ends, cell.values, strict=True):
-                    rows.append((key, begin, end, float(value.amount), value.unit, value.label))
+        tz = self.contract.tz
+        for key, cell in budget.cells.items():
+            if cell is None:
+                rows.append((key, -FOREVER, FOREVER, None, None, None))
+                continue
+            starts = [
+                -FOREVER if s is None else us(datetime(s.year, s.month, s.day, tzinfo=tz))
+                for s in cell.starts
+            ]
+            ends = [*starts[1:], FOREVER]
+            for begin, end, value in zip(starts, ends, cell.values, strict=True):
+                rows.append((key, begin, end, float(value.amount), value.unit, value.label))
         columns = (
             ("key", "VARCHAR"),
             ("valid_from", "BIGINT"),

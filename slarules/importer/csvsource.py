@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from ..events import Rejection
 from ..readers.csvrecords import read_records
 from ..readers.lines import LogError, bounded_lines
+from ..readers.registry import register
 from .model import InputSpec
 from .rows import Row, clean, display, open_text, row_key
 
@@ -86,3 +87,7 @@ def read_csv_rows(
     finally:
         if path != "-":
             stream.close()
+
+
+# The default export format: "-" and a file whose suffix no format claims are CSV.
+register("csv", (".csv", ".tsv"), export=read_csv_rows)

@@ -31,11 +31,13 @@ from itertools import chain
 
 from .. import model as m
 from ..events import Rejection
+from ..readers.registry import ExportSource, format_for, named
+from . import csvsource, xessource
 from .convert import DUPLICATE, CaseConverter, Triple
-from .csvsource import read_csv_rows
 from .model import ExportMapping
 from .rows import Row
-from .xessource import read_xes_rows
+
+_BUILT_IN = (csvsource, xessource)  # imported for their registrations
 
 Prepared = tuple[Row, str, datetime]
 
@@ -97,11 +99,13 @@ def _tie(value: str | None) -> tuple[int, int, str]:
     return (1, 0, value)
 
 
-def export_format(path: str, mapping: ExportMapping) -> str:
-    if mapping.input.format != "auto":
-        return mapping.input.format
-    lower = path.lower()
-    return "xes" if lower.endswith((".xes", ".xes.gz")) else "csv"
+def export_source(path: str, mapping: ExportMapping) -> ExportSource:
+    """What reads an export: the format the mapping names, else the path's by suffix
+    (:mod:`slarules.readers.registry`; default CSV)."""
+    name = mapping.input.format
+    found = format_for(path, "export") if name == "auto" else named(name, "export")
+    assert found.export is not None  # both give a format that reads exports
+    return found.export
 
 
 class ImportRun:
@@ -134,10 +138,8 @@ class ImportRun:
     # -- sources
 
     def _rows(self, path: str) -> Iterator[Row | Rejection]:
-        wanted = self.mapping.columns()
-        if export_format(path, self.mapping) == "xes":
-            return read_xes_rows(path, self.mapping.input, wanted)
-        return read_csv_rows(path, self.mapping.input, wanted, self.encoding)
+        read = export_source(path, self.mapping)
+        return read(path, self.mapping.input, self.mapping.columns(), self.encoding)
 
     def _prepare(self, item: Row | Rejection) -> Prepared | Rejection:
         self.counts.read += 1

@@ -28,6 +28,7 @@ from xml.etree.ElementTree import Element, ParseError, iterparse
 
 from ..events import Rejection
 from ..readers.lines import MAX_LINE, LogError, Overlong, bounded_lines
+from ..readers.registry import register
 from .model import InputSpec
 from .rows import Row, display, open_binary, pick, row_key
 
@@ -109,7 +110,10 @@ def _own_key(attrs: dict[str, str]) -> bytes:
     return row_key(chain.from_iterable(sorted(attrs.items())))
 
 
-def read_xes_rows(path: str, spec: InputSpec, wanted: tuple[str, ...]) -> Iterator[Row | Rejection]:
+def read_xes_rows(
+    path: str, spec: InputSpec, wanted: tuple[str, ...], encoding: str | None = None
+) -> Iterator[Row | Rejection]:
+    """The events of an XES file as rows; ``encoding`` is not used (XML declares its own)."""
     source = display(path)
     stream = open_binary(path)
     ordinal = 0
@@ -163,3 +167,6 @@ def read_xes_rows(path: str, spec: InputSpec, wanted: tuple[str, ...]) -> Iterat
     finally:
         if path != "-":
             stream.close()
+
+
+register("xes", (".xes",), export=read_xes_rows)

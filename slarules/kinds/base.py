@@ -111,6 +111,25 @@ class Kind:
         """Whether it counts days on the calendar (so needs the calendar's years)."""
         return self.scope == "window"
 
+    # What the tools around the engine ask of an obligation (the words, the lint, the
+    # monthly summary), so that none of them reads a kind's own attributes.
+
+    def sections(self, ob: m.Obligation) -> Mapping[str, m.Text]:
+        """The sections it requires an event to carry, by key (``Ref("section", key)``)."""
+        return {}
+
+    def conflict(self, ob: m.Obligation) -> tuple[str, str] | None:
+        """(the obligation it may conflict with, the reading that decides), if any."""
+        return None
+
+    def per_device(self, ob: m.Obligation) -> bool:
+        """Whether it is asked of every device (a result per device and period)."""
+        return False
+
+    def share(self, ob: m.Obligation) -> bool:
+        """Whether its results are shares over periods (a service level), not clocks."""
+        return False
+
     # -- case kinds
 
     def starts(self, ob: m.Obligation) -> str:

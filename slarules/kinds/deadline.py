@@ -291,6 +291,16 @@ class DeadlineKind(Kind):
         assert isinstance(ob, Deadline)
         return ob.clock != "elapsed"
 
+    def sections(self, ob: m.Obligation) -> Mapping[str, m.Text]:
+        assert isinstance(ob, Deadline)
+        return {} if ob.requires is None else ob.requires.labels
+
+    def conflict(self, ob: m.Obligation) -> tuple[str, str] | None:
+        assert isinstance(ob, Deadline)
+        if ob.conflicts_with is None or ob.conflict_reading is None:
+            return None
+        return ob.conflicts_with, ob.conflict_reading
+
     def starts(self, ob: m.Obligation) -> str:
         assert isinstance(ob, Deadline)
         return ob.start

@@ -160,6 +160,10 @@ class PeriodicKind(Kind):
         assert isinstance(ob, Periodic)
         return (ob.deliverable,)
 
+    def per_device(self, ob: m.Obligation) -> bool:
+        assert isinstance(ob, Periodic)
+        return ob.per == "device"
+
     def evaluate(self, wc: WindowContext, ob: m.Obligation) -> list[Finding]:
         assert isinstance(ob, Periodic)
         return evaluate(wc, ob)

@@ -139,6 +139,9 @@ class ServiceLevelKind(Kind):
         assert isinstance(ob, ServiceLevel)
         return (ob.event,)
 
+    def share(self, ob: m.Obligation) -> bool:
+        return True
+
     def evaluate(self, wc: WindowContext, ob: m.Obligation) -> list[Finding]:
         assert isinstance(ob, ServiceLevel)
         return evaluate(wc, ob)

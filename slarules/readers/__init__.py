@@ -3,33 +3,26 @@
 Each yields ``(source, line, record)`` where record is a plain mapping, or a
 :class:`~slarules.events.Rejection` for a line that cannot even be parsed.
 A gzipped log (``.jsonl.gz``, ``.csv.gz``, or any file that starts as gzip
-does) is read as it is; lines are bounded in length (see :mod:`.lines`).
+does) is read as it is; lines are bounded in length (see :mod:`.lines`). The
+formats are looked up by suffix in :mod:`.registry`, which the importer's
+export sources share.
 """
 
 from __future__ import annotations
 
-import codecs
-import io
 from collections.abc import Iterator, Mapping
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ..events import Rejection
-from .csvlog import read_csv, scan_csv_cases
-from .jsonl import last_jsonl_positions, read_jsonl, read_jsonl_bytes, scan_jsonl_cases
-from .lines import (
-    LogError,
-    bounded_lines,
-    check_log_path,
-    compression_of,
-    open_bytes,
-    open_log_error,
-)
+from . import csvlog, jsonl
+from .lines import LogError, check_log_path, compression_of, open_log_error
+from .registry import LogReader, format_for, named
 
 __all__ = [
     "LogError",
     "check_log_path",
     "last_positions",
+    "log_reader",
     "open_log_error",
     "read_log",
     "read_logs",
@@ -37,55 +30,27 @@ __all__ = [
 ]
 
 Record = tuple[str, int, Mapping[str, Any] | Rejection]
-
-_UTF8 = ("utf-8", "utf8", "utf-8-sig")
-
-
-def log_kind(path: str) -> str:
-    """``csv`` or ``jsonl``, by the suffix under any ``.gz``."""
-    name = Path(path)
-    if name.suffix.lower() == ".gz":
-        name = name.with_suffix("")
-    return "csv" if name.suffix.lower() in (".csv", ".tsv") else "jsonl"
+_BUILT_IN = (jsonl, csvlog)  # imported for their registrations
 
 
-def _is_utf8(encoding: str | None) -> bool:
-    return (encoding or "utf-8").lower().replace("_", "-") in _UTF8
-
-
-def _open_text(path: str, encoding: str | None, newline: str) -> IO[str]:
-    # JSON Lines end at "\n" only (as the first-pass scan counts them); CSV keeps
-    # "\r\n" for the csv module to handle.
-    name = encoding or "utf-8-sig"
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        raise LogError(f"unknown encoding {encoding!r}") from None
-    return io.TextIOWrapper(open_bytes(path), encoding=name, errors="strict", newline=newline)
+def log_reader(path: str, fmt: str | None = None) -> LogReader:
+    """How a log is read: the format ``fmt`` names, else its suffix's under any ``.gz``
+    (default JSON Lines). KeyError for a name no log format has."""
+    reader = (named(fmt, "log") if fmt else format_for(path, "log")).log
+    assert reader is not None  # named() and format_for() give a format that reads logs
+    return reader
 
 
 def read_log(path: str, encoding: str | None = None, fmt: str | None = None) -> Iterator[Record]:
-    """Records of one log file. ``fmt`` is ``jsonl`` or ``csv`` (default: by suffix)."""
-    kind = fmt or log_kind(path)
+    """Records of one log file. ``fmt`` names its format (default: by suffix)."""
+    reader = log_reader(path, fmt)
     source = "<stdin>" if path == "-" else path
-    raw_utf8 = kind == "jsonl" and _is_utf8(encoding)
-    stream: IO[Any] = (
-        open_bytes(path) if raw_utf8 else _open_text(path, encoding, "" if kind == "csv" else "\n")
-    )
     try:
-        if kind == "csv":
-            yield from read_csv(stream, source)
-        elif raw_utf8:
-            yield from read_jsonl_bytes(bounded_lines(stream), source)
-        else:
-            yield from read_jsonl(bounded_lines(stream), source)
+        yield from reader.read(path, source, encoding)
     except UnicodeDecodeError as exc:
         raise undecodable(source, encoding, exc, path) from None
     except (OSError, EOFError) as exc:  # a corrupt or truncated .gz, a read error
         raise LogError(f"{source}: cannot be read: {exc}") from None
-    finally:
-        if path != "-":
-            stream.close()
 
 
 def undecodable(
@@ -124,16 +89,8 @@ def last_positions(paths: list[str], encoding: str | None = None) -> dict[str, i
     last: dict[str, int] = {}
     position = 0
     for path in paths:
-        kind = log_kind(path)
         try:
-            if kind == "jsonl" and _is_utf8(encoding):
-                position = last_jsonl_positions(path, last, position)
-                continue
-            cases = scan_csv_cases(path, encoding) if kind == "csv" else scan_jsonl_cases(path)
-            for case in cases:
-                position += 1
-                if case is not None:
-                    last[case] = position
+            position = log_reader(path).scan(path, encoding, last, position)
         except (OSError, EOFError, UnicodeDecodeError, LookupError, LogError):
             return None  # the real read reports the problem
     return last

@@ -12,7 +12,8 @@ from typing import IO, Any
 
 from ..events import Rejection
 from .csvrecords import read_records
-from .lines import LogError, bounded_lines, open_bytes
+from .lines import LogError, bounded_lines, open_bytes, open_text
+from .registry import LogReader, count_cases, register
 
 
 def read_csv(
@@ -43,3 +44,21 @@ def scan_csv_cases(path: str, encoding: str | None) -> Iterator[str | None]:
         for record in read_csv(text, path):
             raw = record[2]
             yield None if isinstance(raw, Rejection) else raw.get("case")
+
+
+def read_csv_log(
+    path: str, source: str, encoding: str | None
+) -> Iterator[tuple[str, int, Mapping[str, Any] | Rejection]]:
+    stream = open_text(path, encoding, "")  # "\r\n" is kept for the records reader
+    try:
+        yield from read_csv(stream, source)
+    finally:
+        if path != "-":
+            stream.close()
+
+
+def scan_csv(path: str, encoding: str | None, last: dict[str, int], position: int) -> int:
+    return count_cases(scan_csv_cases(path, encoding), last, position)
+
+
+register("csv", (".csv", ".tsv"), log=LogReader(read_csv_log, scan_csv))

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import IO, Any
 
 from ..events import Rejection
-from .lines import Overlong, bounded_chunks, bounded_lines, length, open_bytes
+from .lines import Overlong, bounded_chunks, bounded_lines, is_utf8, length, open_bytes, open_text
+from .registry import LogReader, count_cases, register
 
 _loads: Callable[[bytes | str], Any]
 try:
@@ -188,3 +189,30 @@ def last_jsonl_positions(
         if last.get(case, 0) < at:
             last[case] = at
     return position
+
+
+def read_jsonl_log(path: str, source: str, encoding: str | None) -> Iterator[Record]:
+    """A JSON Lines log: UTF-8 is parsed as bytes; another encoding is decoded first, its
+    lines ending at "\\n" only (as the first pass counts them)."""
+    stream: IO[Any]
+    if is_utf8(encoding):
+        stream = open_bytes(path)
+        records = read_jsonl_bytes(bounded_lines(stream), source)
+    else:
+        stream = open_text(path, encoding, "\n")
+        records = read_jsonl(bounded_lines(stream), source)
+    try:
+        yield from records
+    finally:
+        if path != "-":
+            stream.close()
+
+
+def scan_jsonl(path: str, encoding: str | None, last: dict[str, int], position: int) -> int:
+    if is_utf8(encoding):
+        return last_jsonl_positions(path, last, position)
+    return count_cases(scan_jsonl_cases(path), last, position)
+
+
+# The default log format: "-" and a file whose suffix no format claims are JSON Lines.
+register("jsonl", (".jsonl", ".ndjson"), log=LogReader(read_jsonl_log, scan_jsonl, parts=True))

@@ -8,6 +8,7 @@ measured as it is skipped to its end, and stands in the stream as an
 
 from __future__ import annotations
 
+import codecs
 import errno
 import gzip
 import io
@@ -197,6 +198,24 @@ def open_bytes(path: str, what: str = "a log") -> IO[bytes]:
         return open(path, "rb")
     except OSError as exc:
         raise open_log_error(path, exc) from None
+
+
+_UTF8 = ("utf-8", "utf8", "utf-8-sig")
+
+
+def is_utf8(encoding: str | None) -> bool:
+    """Whether ``encoding`` (None: the default) is UTF-8, so bytes can be parsed as they are."""
+    return (encoding or "utf-8").lower().replace("_", "-") in _UTF8
+
+
+def open_text(path: str, encoding: str | None, newline: str) -> IO[str]:
+    """A log decoded (default UTF-8, a byte-order mark dropped); ``newline`` as for open()."""
+    name = encoding or "utf-8-sig"
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise LogError(f"unknown encoding {encoding!r}") from None
+    return io.TextIOWrapper(open_bytes(path), encoding=name, errors="strict", newline=newline)
 
 
 def compression_of(path: str) -> str | None:

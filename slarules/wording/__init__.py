@@ -24,6 +24,7 @@ import yaml
 
 from ..conditions import All, Any_, Compare, Condition, Not
 from ..durations import Duration
+from ..kinds import KINDS
 from ..model import Contract, Text
 from ..results import Msg, Ref, Result, Step
 from ..zones import LocalTimes
@@ -116,8 +117,7 @@ class Wording:
         self._sections = {
             key: labels
             for ob in contract.obligations
-            if getattr(ob, "requires", None) is not None
-            for key, labels in ob.requires.labels.items()  # type: ignore[attr-defined]
+            for key, labels in KINDS[ob.type].sections(ob).items()
         }
 
     # -- codes
