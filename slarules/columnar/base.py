@@ -41,6 +41,9 @@ RESULT_COLUMNS = (
     ("v_time", "BIGINT"),  # a time the reason names (planned, until, reported)
     ("v_text", "VARCHAR"),  # an id the reason names (a fault's case)
     ("details", "VARCHAR"),  # JSON of the finding's details
+    # A clock that needed a day the calendar cannot hold: the audit stops, as the Python
+    # clocks raise CalendarNotCovered.
+    ("uncovered", "BOOLEAN"),
 )
 RESULT_NAMES = tuple(name for name, _ in RESULT_COLUMNS)
 

@@ -11,7 +11,7 @@ table (:meth:`arrow`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,10 +20,10 @@ from .. import model as m
 from ..calendar import CalendarNotCovered
 from ..durations import parse_duration
 from ..events import Event
-from ..kinds import KINDS, case_kinds
+from ..kinds import KINDS
 from ..results import Finding, Result
 from ..zones import LocalTimes
-from .base import DAY, EPOCH_ORDINAL, RESULT_COLUMNS, RESULT_NAMES, from_us, lit, rows_sql, us
+from .base import RESULT_COLUMNS, RESULT_NAMES, from_us, ident, lit, rows_sql, us
 from .sql import Plan
 from .tables import Tables
 
@@ -156,33 +156,43 @@ class ColumnarAudit:
 
     # -- the plan
 
-    def plan(self) -> Plan:
+    def _plan(self, first: date, last: date) -> Plan:
         statements: list[str] = []
         tables = Tables(self.contract, statements, self.offset)
         plan = Plan(self.contract, us(self.as_of), self.offset, tables, statements)
+        plan.fetch = lambda sql: self.connection.execute(sql).fetchall()
+        tables.days(first, last)  # first: every clock reads it
         self._base(plan)
+        return plan
+
+    def _queries(self, plan: Plan, scope: str) -> None:
+        """Every audited obligation of a scope (case or window) adds its queries."""
         for ob in self.contract.obligations:
-            kind = case_kinds().get(ob.type)
-            if kind is None or (self.only is not None and ob.id not in self.only):
+            kind = KINDS[ob.type]
+            if kind.scope != scope or (self.only is not None and ob.id not in self.only):
                 continue
-            plan.prefix = f"o_{len(plan.results)}_"
+            if scope == "window" and ob.id in self.unjudged_ids:
+                continue
+            plan.prefix = f"o_{len(plan.results)}_{ident(ob.id)}_"
             kind.query(plan, ob)
         plan.prefix = ""
-        return plan
 
     def _base(self, plan: Plan) -> None:
         """The tables every obligation reads: the events used, distinct and live, in
-        order; each case's facts; the outage; the days; the levels."""
+        order; each case's facts; the outage; the levels."""
         contract, as_of = self.contract, plan.as_of
         facts = [name for name, _ in self.fields]
         keys = ", ".join(["case_id", "name", "ts", *facts, "extra"])
         order = ", ".join(["ts", "name", *(f"{f} ASC NULLS FIRST" for f in facts), "extra"])
         plan.statements.append(f"CREATE TEMP TABLE ev_used AS SELECT * FROM ev WHERE ts <= {as_of}")
+        # Exact duplicates once (the first read kept), each case's events in the order of
+        # time and content (``Case.of``).
         plan.statements.append(
             f"CREATE TEMP TABLE ev_dist AS SELECT {keys}, MIN(seq) AS seq,"
             f" ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY {order}) AS ord"
             f" FROM ev_used GROUP BY {keys}"
         )
+        # What a later event undoes (``reopened`` the restoration before it) is set aside.
         live = "SELECT d.* FROM ev_dist d"
         for undoer, names in contract.undo.items():
             live = (
@@ -193,7 +203,6 @@ class ColumnarAudit:
             )
         plan.statements.append(f"CREATE TEMP TABLE ev_live AS {live}")
         self._cases(plan)
-        self._outage(plan)
         plan.statements.append(
             "CREATE TEMP TABLE levels AS "
             + rows_sql(
@@ -201,6 +210,7 @@ class ColumnarAudit:
                 [(lv.id, lv.rank) for lv in contract.levels],
             )
         )
+        self._outage(plan)
 
     def _cases(self, plan: Plan) -> None:
         contract = self.contract
@@ -266,7 +276,7 @@ class ColumnarAudit:
         worst = (
             f"SELECT r.case_id, r.derived, ROW_NUMBER() OVER (PARTITION BY r.case_id ORDER BY"
             f" COALESCE(l.rank, {lowest}), {'-r.f_duration' if spec.duration_fact else 'r.b'}) AS n"
-            f" FROM ({ranked}) r LEFT JOIN (SELECT * FROM ({rows_sql((('id', 'VARCHAR'), ('rank', 'BIGINT')), [(lv.id, lv.rank) for lv in contract.levels])}) t) l ON l.id = r.derived"
+            f" FROM ({ranked}) r LEFT JOIN levels l ON l.id = r.derived"
         )
         plan.statements.append(
             f"CREATE TEMP TABLE outage AS SELECT w.case_id, w.derived, o.still_open FROM"
@@ -276,21 +286,26 @@ class ColumnarAudit:
 
     # -- running
 
-    def run(self) -> None:
-        """Run the plan: the ``results`` table holds every result row."""
+    def run(
+        self,
+        window: tuple[datetime | None, datetime | None] = (None, None),
+        judge_all: bool = False,
+    ) -> None:
+        """Run every query: the ``results`` table holds every result row, and the counts,
+        the unjudged duties and the warnings are read."""
         con = self.connection
-        span = con.execute(
-            "SELECT MIN(ts), MAX(ts) FROM ev WHERE ts <= ?", [us(self.as_of)]
-        ).fetchone()
-        plan = self.plan()
-        first, last = self._day_range(span)
-        days = plan.tables.days(first, last)
-        del days
-        # The days table must come before any statement that reads it.
-        statements = [s for s in plan.statements if s.startswith("CREATE TEMP TABLE days ")]
-        statements += [s for s in plan.statements if not s.startswith("CREATE TEMP TABLE days ")]
-        for statement in statements:
-            con.execute(statement)
+        as_of = us(self.as_of)
+        total, used_span = con.execute(
+            "SELECT COUNT(*), MIN(ts) FROM ev WHERE ts <= ?", [as_of]
+        ).fetchone() or (0, None)
+        high = con.execute("SELECT MAX(ts) FROM ev WHERE ts <= ?", [as_of]).fetchone()
+        first, last = self._day_range((used_span, high[0] if high else None))
+        plan = self._plan(first, last)
+        self._done = 0
+        self._queries(plan, "case")
+        self._execute(plan)
+        self._window(plan, window, judge_all)
+        self._execute(plan)
         union = " UNION ALL ".join(f"SELECT * FROM {t}" for t in plan.results) or (
             "SELECT "
             + ", ".join(f"CAST(NULL AS {t}) AS {n}" for n, t in RESULT_COLUMNS)
@@ -298,6 +313,72 @@ class ColumnarAudit:
         )
         con.execute(f"CREATE OR REPLACE TEMP TABLE results AS {union}")
         self._check_calendar()
+        everything = con.execute("SELECT COUNT(*) FROM ev").fetchone()
+        distinct = con.execute("SELECT COUNT(*) FROM ev_dist").fetchone()
+        self.counts = {
+            "events": int(everything[0]) if everything else 0,
+            "after_as_of": int((everything[0] if everything else 0) - total),
+            "duplicates": int(total - (distinct[0] if distinct else 0)),
+        }
+        self.warned = self._warnings(plan)
+
+    unjudged_ids: frozenset[str] = frozenset()
+
+    def _window(
+        self, plan: Plan, requested: tuple[datetime | None, datetime | None], judge_all: bool
+    ) -> None:
+        """The duties over the window: the window (asked for, or the months the log
+        covers), which duties the logs hold evidence of, and their queries."""
+        from ..kinds.common import Context
+        from ..kinds.window import Window, window_of
+        from ..timing import Clocks
+
+        span = self.connection.execute("SELECT MIN(ts), MAX(ts) FROM ev_dist").fetchone()
+        begin, end = requested
+        have = span is not None and span[0] is not None
+        self.window = None
+        self.unjudged: list[tuple[str, tuple[str, ...]]] = []
+        if not have and (begin is None or end is None):
+            return
+        ctx = Context(self.contract, Clocks(self.contract), self.as_of)
+        default = window_of([from_us(span[0]), from_us(span[1])], ctx) if have else None
+        self.window = Window(begin or default.start, end or default.end)  # type: ignore[union-attr]
+        plan.window, plan.named = self.window, begin is None
+        present = {
+            str(row[0])
+            for row in self.connection.execute("SELECT DISTINCT name FROM ev_dist").fetchall()
+        }
+        skipped = set()
+        for ob in self.contract.obligations:
+            kind = KINDS[ob.type]
+            if kind.scope != "window" or (self.only is not None and ob.id not in self.only):
+                continue
+            evidence = kind.evidence(ob)
+            if not judge_all and not any(name in present for name in evidence):
+                self.unjudged.append((ob.id, evidence))
+                skipped.add(ob.id)
+        self.unjudged_ids = frozenset(skipped)
+        self._queries(plan, "window")
+
+    def _execute(self, plan: Plan) -> None:
+        """Run the statements added since the last call."""
+        for statement in plan.statements[self._done :]:
+            self.connection.execute(statement)
+        self._done = len(plan.statements)
+
+    def _warnings(self, plan: Plan) -> dict[tuple[str, str], list[str]]:
+        """Ends with no open start, by pair: the cases, once per occurrence."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for begin, end in self.contract.interval_pairs:
+            plan.tables.intervals(begin, end)
+        self._execute(plan)
+        for begin, end in self.contract.interval_pairs:
+            rows = self.connection.execute(
+                f"SELECT case_id FROM unpaired_{ident(begin)}__{ident(end)} ORDER BY case_id"
+            ).fetchall()
+            if rows:
+                out[("end_without_start", end)] = [str(r[0]) for r in rows]
+        return out
 
     def _day_range(self, span: Sequence[Any] | None) -> tuple[date, date]:
         """The days the clocks may need: from the first event (less the longest notice)
@@ -316,8 +397,7 @@ class ColumnarAudit:
     def _check_calendar(self) -> None:
         """A clock that needed a day the calendar cannot hold: the Python engine's error."""
         missing = self.connection.execute(
-            "SELECT MIN(start_us) FROM results WHERE status <> 'not_applicable' AND due_us IS NULL"
-            " AND clock IS NOT NULL"
+            "SELECT MIN(start_us) FROM results WHERE uncovered"
         ).fetchone()
         if missing and missing[0] is not None:
             cal = self.contract.calendar
@@ -390,4 +470,3 @@ def audit_events(
 
 
 __all__ = ["ColumnarAudit", "NotColumnar", "audit_events", "steady_offset"]
-_unused = (DAY, EPOCH_ORDINAL, Mapping)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from .. import model as m
 from ..conditions import All, Any_, Compare, Condition, Not
@@ -30,9 +31,12 @@ from .base import (
     EPOCH_ORDINAL,
     RESULT_COLUMNS,
     RESULT_NAMES,
+    from_us,
     ident,
     lit,
     lits,
+    rows_sql,
+    us,
 )
 from .tables import Tables
 
@@ -48,6 +52,11 @@ class Plan:
     statements: list[str] = field(default_factory=list)
     results: list[str] = field(default_factory=list)  # tables holding result rows
     prefix: str = ""  # the obligation being planned (its tables' prefix)
+    # For the duties over the window: the window, whether periods a deliverable names
+    # count too, and how to ask the database during planning (the labels it holds).
+    window: Any = None
+    named: bool = False
+    fetch: Any = None
 
     # -- statements
 
@@ -64,7 +73,7 @@ class Plan:
     def columns(self, ob: m.Obligation, **given: str) -> str:
         """The SELECT list of a result row: ``given`` SQL expressions by column name, NULL
         (of the column's type) for the others; the obligation's id first."""
-        given = {"obligation": lit(ob.id), "timed": "TRUE", **given}
+        given = {"obligation": lit(ob.id), "timed": "TRUE", "uncovered": "FALSE", **given}
         unknown = set(given) - set(RESULT_NAMES)
         if unknown:
             raise ValueError(f"no result column {sorted(unknown)}")
@@ -103,6 +112,29 @@ class Plan:
             f" (PARTITION BY case_id ORDER BY ord) AS n FROM ev_live WHERE name = {lit(name)}) x"
             f" WHERE n = 1)"
         )
+
+    # -- the window
+
+    def context(self) -> Any:
+        """A Python evaluation context at the audit's as-of time (for periods, notices)."""
+        from ..kinds.common import Context
+        from ..timing import Clocks
+
+        return Context(self.contract, Clocks(self.contract), from_us(self.as_of))
+
+    def periods(self, name: str, periods: Sequence[Any]) -> str:
+        """A table of periods: label, start, end (microseconds), n (their order)."""
+        rows = [(p.label, us(p.start), us(p.end), n) for n, p in enumerate(periods, start=1)]
+        columns = (
+            ("label", "VARCHAR"),
+            ("p_start", "BIGINT"),
+            ("p_end", "BIGINT"),
+            ("n", "BIGINT"),
+        )
+        return self.table(name, rows_sql(columns, rows))
+
+    def in_window(self, column: str) -> str:
+        return f"({column} >= {us(self.window.start)} AND {column} < {us(self.window.end)})"
 
     # -- severity, location, budgets
 

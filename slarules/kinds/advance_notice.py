@@ -11,12 +11,16 @@ those levels was reported within the notice period before the planned date
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from .. import model as m
 from ..clocks import DAY
+from ..columnar.base import DAY as DAY_US
+from ..columnar.base import RESULT_NAMES, from_us, lit, lits
+from ..columnar.sql import Plan
 from ..durations import Duration
 from ..events import Event
 from ..results import Finding, Ref, Step, Values
@@ -187,6 +191,110 @@ class AdvanceNoticeKind(Kind):
     def evaluate(self, wc: WindowContext, ob: m.Obligation) -> list[Finding]:
         assert isinstance(ob, AdvanceNotice)
         return evaluate(wc, ob)
+
+    def query(self, plan: Plan, ob: m.Obligation) -> None:
+        """Each notice planned within the window, judged against the last day it counts;
+        each event of ``for_event`` without a notice for its day (as :func:`evaluate`)."""
+        assert isinstance(ob, AdvanceNotice)
+        amount = plan.tables.dated(ob.id, "at_least", ob.at_least)
+        day = plan.local_day  # the local day of an instant, as an ordinal
+        if ob.clock == "working_days":
+            # working_days_before(day, n): the working day of rank rank(day - 1) + 1 - n.
+            last = (
+                "(SELECT w.ordinal FROM days w JOIN days dd ON dd.ordinal = {d} WHERE w.working"
+                " AND w.rank = dd.rank_before + 1 - {n})"
+            )
+        else:
+            last = "({d} - {n})"
+        notices = plan.table(
+            "notices",
+            f"SELECT e.case_id, e.ts, e.seq, e.planned_for, e.device, a.value AS n, a.label,"
+            f" {day('e.planned_for')} AS pday FROM ev_dist e JOIN {amount} a ON a.valid_from <="
+            f" e.planned_for AND e.planned_for < a.valid_to WHERE e.name = {lit(ob.notice)} AND"
+            f" e.planned_for IS NOT NULL",
+        )
+        judged = plan.table(
+            "judged",
+            f"SELECT n.*, {plan.midnight(last.format(d='n.pday', n='n.n') + ' + 1')} AS due"
+            f" FROM {notices} n WHERE {plan.in_window('n.planned_for')}",
+        )
+        excused = "FALSE"
+        if ob.except_after_severity:
+            levels = lits(ob.except_after_severity)
+            excused = (
+                f"(SELECT r.case_id FROM ev_dist r WHERE r.name = 'reported' AND r.severity IN"
+                f" {levels} AND r.ts >= j.due - {DAY_US} AND r.ts <= j.ts ORDER BY r.ts, r.seq LIMIT 1)"
+            )
+            reported = (
+                f"(SELECT r.ts FROM ev_dist r WHERE r.name = 'reported' AND r.severity IN"
+                f" {levels} AND r.ts >= j.due - {DAY_US} AND r.ts <= j.ts ORDER BY r.ts, r.seq LIMIT 1)"
+            )
+            level = (
+                f"(SELECT r.severity FROM ev_dist r WHERE r.name = 'reported' AND r.severity IN"
+                f" {levels} AND r.ts >= j.due - {DAY_US} AND r.ts <= j.ts ORDER BY r.ts, r.seq LIMIT 1)"
+            )
+        else:
+            excused = reported = level = "NULL"
+        with_exception = plan.table(
+            "exception",
+            f"SELECT j.*, CASE WHEN j.ts > j.due THEN {excused} END AS fault,"
+            f" CASE WHEN j.ts > j.due THEN {reported} END AS reported,"
+            f" CASE WHEN j.ts > j.due THEN {level} END AS fault_level FROM {judged} j",
+        )
+        status = (
+            "CASE WHEN fault IS NOT NULL THEN 'not_applicable' WHEN ts <= due THEN 'met'"
+            " ELSE 'breached' END"
+        )
+        code = (
+            "CASE WHEN fault IS NOT NULL THEN 'notice.excepted' WHEN ts <= due THEN 'notice.met'"
+            " ELSE 'notice.late' END"
+        )
+        parts = [
+            f"SELECT {plan.columns(ob, case_id='case_id', status=status, code=code, start_us='ts', due_us='CASE WHEN fault IS NULL THEN due END', done_us='CASE WHEN fault IS NULL THEN ts END', clock=f'CASE WHEN fault IS NULL THEN {lit(ob.clock)} END', budget='CASE WHEN fault IS NULL THEN label END', v_time='CASE WHEN fault IS NULL THEN planned_for ELSE reported END', v_text='fault', v_level='fault_level')},"
+            f" 0 AS phase, ts AS t1, seq AS t2 FROM {with_exception}"
+        ]
+        if ob.for_event is not None:
+            events = plan.table(
+                "events",
+                f"SELECT e.case_id, e.ts, e.seq, e.device, {day('e.ts')} AS eday, a.value AS n,"
+                f" a.label FROM ev_dist e JOIN {amount} a ON a.valid_from <= e.ts AND e.ts <"
+                f" a.valid_to WHERE e.name = {lit(ob.for_event)} AND {plan.in_window('e.ts')}",
+            )
+            # A notice covers the planned day; one that names a device, that device only.
+            missing = plan.table(
+                "missing",
+                f"SELECT v.*, {plan.midnight(last.format(d='v.eday', n='v.n') + ' + 1')} AS due"
+                f" FROM {events} v WHERE NOT EXISTS (SELECT 1 FROM {notices} n WHERE n.pday ="
+                f" v.eday AND (n.device IS NULL OR n.device = v.device))",
+            )
+            status = f"CASE WHEN {plan.as_of} <= due THEN 'pending' ELSE 'breached' END"
+            parts.append(
+                f"SELECT {plan.columns(ob, case_id='case_id', status=status, code=lit('notice.missing'), start_us='ts', due_us='due', clock=lit(ob.clock), budget='label', v_time='ts')},"
+                f" 1 AS phase, ts AS t1, seq AS t2 FROM {missing}"
+            )
+        union = " UNION ALL ".join(parts)
+        number = "ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY phase, t1, t2) AS occurrence"
+        names = ", ".join(number if c == "occurrence" else c for c in RESULT_NAMES)
+        plan.result("results", f"SELECT {names} FROM ({union}) u")
+
+    def row_values(
+        self, contract: m.Contract, ob: m.Obligation, code: str, row: Mapping[str, Any]
+    ) -> Values:
+        assert isinstance(ob, AdvanceNotice)
+        when = None if row["v_time"] is None else from_us(row["v_time"])
+        if code == "notice.excepted":
+            return (
+                ("fault", row["v_text"]),
+                ("level", Ref("level", str(row["v_level"]))),
+                ("reported", when),
+            )
+        if code == "notice.missing":
+            return (
+                ("notice", Ref("event", ob.notice)),
+                ("event", Ref("event", ob.for_event or "")),
+                ("planned", when),
+            )
+        return (("notice", Ref("event", ob.notice)), ("planned", when))
 
 
 KIND = AdvanceNoticeKind()

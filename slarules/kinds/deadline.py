@@ -418,7 +418,7 @@ def _query(plan: Plan, ob: Deadline, yields: bool) -> None:
     )
     plan.result(
         "results",
-        f"SELECT {plan.columns(ob, case_id='case_id', occurrence='k', status=status, code=code, start_us='start', due_us='due', done_us='done', clock=lit(ob.clock), budget='label', v_missing=f'CASE WHEN {incomplete} THEN lacking END')}"
+        f"SELECT {plan.columns(ob, case_id='case_id', occurrence='k', status=status, code=code, start_us='start', due_us='due', done_us='done', clock=lit(ob.clock), budget='label', uncovered='due IS NULL', v_missing=f'CASE WHEN {incomplete} THEN lacking END')}"
         f" FROM {done}",
     )
     plan.result(

@@ -6,12 +6,15 @@ occurrence is met when it lasted at least the minimum (不少于 includes it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .. import model as m
-from ..durations import Duration
+from ..columnar.base import from_us, lit
+from ..columnar.sql import Plan
+from ..durations import Duration, parse_duration
 from ..results import Finding, Values
 from .base import CLOCK_UNITS, Kind, Place, dated_terms
 from .window import WindowContext
@@ -97,6 +100,42 @@ class MinDurationKind(Kind):
     def evaluate(self, wc: WindowContext, ob: m.Obligation) -> list[Finding]:
         assert isinstance(ob, MinDuration)
         return evaluate(wc, ob)
+
+    def query(self, plan: Plan, ob: m.Obligation) -> None:
+        """Each occurrence within the window against its minimum (as :func:`evaluate`)."""
+        assert isinstance(ob, MinDuration)
+        minimum = plan.tables.dated(ob.id, "at_least", ob.at_least)
+        field = ob.until_field
+        lasted = f"(e.{field} - e.ts)"
+        due = "(e.ts + a.value)"
+        status = (
+            f"CASE WHEN e.{field} > {plan.as_of} AND e.{field} < {due} THEN 'pending'"
+            f" WHEN e.{field} >= {due} THEN 'met' ELSE 'breached' END"
+        )
+        code = (
+            f"CASE WHEN e.{field} > {plan.as_of} AND e.{field} < {due} THEN 'min_duration.going_on'"
+            f" WHEN e.{field} >= {due} THEN 'min_duration.met' ELSE 'min_duration.short' END"
+        )
+        # The lasted seconds toward zero, as int(timedelta.total_seconds()) gives them.
+        seconds = f"CAST(TRUNC({lasted} / 1000000.0) AS BIGINT)"
+        details = f"'{{\"lasted_seconds\": ' || CAST({seconds} AS VARCHAR) || '}}'"
+        plan.result(
+            "results",
+            f"SELECT {plan.columns(ob, case_id='e.case_id', occurrence='ROW_NUMBER() OVER (PARTITION BY e.case_id ORDER BY e.ts, e.seq)', status=status, code=code, start_us='e.ts', due_us=due, done_us=f'e.{field}', clock=lit('elapsed'), budget='a.label', timed='FALSE', v_time=f'e.{field}', v_count=lasted, details=details)}"
+            f" FROM ev_dist e JOIN {minimum} a ON a.valid_from <= e.ts AND e.ts < a.valid_to"
+            f" WHERE e.name = {lit(ob.event)} AND {plan.in_window('e.ts')}",
+        )
+
+    def row_values(
+        self, contract: m.Contract, ob: m.Obligation, code: str, row: Mapping[str, Any]
+    ) -> Values:
+        assert isinstance(ob, MinDuration)
+        minimum = parse_duration(row["budget"])
+        return (
+            ("lasted", timedelta(microseconds=row["v_count"])),
+            ("minimum", minimum),
+            ("until", from_us(row["v_time"])),
+        )
 
 
 KIND = MinDurationKind()

@@ -9,16 +9,18 @@ the period ends, on the obligation's clock (5 working days after the month).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from .. import model as m
 from ..calendar import CalendarNotCovered
+from ..columnar.base import lit, rows_sql
+from ..columnar.sql import Plan
 from ..durations import Duration
 from ..events import Event
-from ..results import Finding, Msg, Ref, Step
+from ..results import Finding, Msg, Ref, Step, Values
 from .base import CLOCK_UNITS, Kind, Place, dated_terms
 from .common import verdict
 from .window import Period, WindowContext, named_periods, periods
@@ -167,6 +169,92 @@ class PeriodicKind(Kind):
     def evaluate(self, wc: WindowContext, ob: m.Obligation) -> list[Finding]:
         assert isinstance(ob, Periodic)
         return evaluate(wc, ob)
+
+    def query(self, plan: Plan, ob: m.Obligation) -> None:
+        """Each period (and device) with its first deliverable, as :func:`evaluate`."""
+        assert isinstance(ob, Periodic)
+        ctx = plan.context()
+        if ob.after_period_end is not None:
+            labels = [
+                str(row[0])
+                for row in plan.fetch(
+                    f"SELECT DISTINCT period FROM ev_dist WHERE name = {lit(ob.deliverable)}"
+                    f" AND period IS NOT NULL"
+                )
+            ]
+            wc = WindowContext(ctx, plan.window, {}, named=plan.named)
+            chosen = named_periods(wc, ob.period, labels)
+        else:
+            chosen = list(periods(plan.window, ob.period, ctx))
+        table = plan.periods("periods", chosen)
+        if ob.per == "device":
+            devices = rows_sql(
+                (("device", "VARCHAR"), ("d", "BIGINT")),
+                [(d.id, n) for n, d in enumerate(plan.contract.devices, start=1)],
+            )
+            cases = plan.table(
+                "cases",
+                f"SELECT p.*, v.device, v.device || ' ' || p.label AS case_id FROM {table} p"
+                f" CROSS JOIN ({devices}) v",
+            )
+            same_device = " AND e.device = c.device"
+        else:
+            cases = plan.table(
+                "cases",
+                f"SELECT p.*, CAST(NULL AS VARCHAR) AS device, p.label AS case_id FROM {table} p",
+            )
+            same_device = ""
+        if ob.after_period_end is not None:
+            match = "e.period = c.label"
+        else:
+            match = "e.ts >= c.p_start AND e.ts < c.p_end"
+        done = plan.table(
+            "done",
+            f"SELECT c.*, (SELECT e.ts FROM ev_dist e WHERE e.name = {lit(ob.deliverable)} AND"
+            f" {match}{same_device} ORDER BY e.ts, e.seq LIMIT 1) AS done FROM {cases} c",
+        )
+        if ob.after_period_end is not None and ob.clock is not None:
+            step = plan.tables.dated(ob.id, "after_period_end", ob.after_period_end)
+            pick = plan.table(
+                "pick",
+                f"SELECT d.case_id, 1 AS k, d.p_end AS start, CAST(s.value AS DOUBLE) AS amount,"
+                f" s.unit, s.label FROM {done} d JOIN {step} s ON s.valid_from <= d.p_start"
+                f" AND d.p_start < s.valid_to",
+            )
+            due = plan.due(pick, ob.clock, ())
+            timed = plan.table(
+                "timed",
+                f"SELECT d.*, u.due, p.label AS budget FROM {done} d JOIN {pick} p ON p.case_id ="
+                f" d.case_id LEFT JOIN {due} u ON u.case_id = d.case_id",
+            )
+            # A due past the calendar's years: not yet due while the period runs.
+            after = f"(due IS NULL AND {plan.as_of} < p_end)"
+        else:
+            timed = plan.table("timed", f"SELECT d.*, d.p_end AS due, NULL AS budget FROM {done} d")
+            after = "FALSE"
+        status = (
+            f"CASE WHEN {after} THEN CASE WHEN done IS NOT NULL THEN 'met' ELSE 'pending' END"
+            f" WHEN done IS NOT NULL THEN CASE WHEN done <= due THEN 'met' ELSE 'breached' END"
+            f" WHEN {plan.as_of} <= due THEN 'pending' ELSE 'breached' END"
+        )
+        code = (
+            f"CASE WHEN {after} AND done IS NULL THEN 'periodic.pending_after'"
+            f" WHEN {after} THEN 'periodic.met'"
+            f" WHEN done IS NOT NULL THEN CASE WHEN done <= due THEN 'periodic.met' ELSE"
+            f" 'periodic.late' END WHEN {plan.as_of} <= due THEN 'periodic.pending'"
+            f" ELSE 'periodic.missing' END"
+        )
+        plan.result(
+            "results",
+            f"SELECT {plan.columns(ob, case_id='case_id', occurrence='1', status=status, code=code, start_us='p_start', due_us='due', done_us='done', clock=lit(ob.clock or 'elapsed'), budget='budget', period='label', uncovered=f'due IS NULL AND {plan.as_of} >= p_end')}"
+            f" FROM {timed}",
+        )
+
+    def row_values(
+        self, contract: m.Contract, ob: m.Obligation, code: str, row: Mapping[str, Any]
+    ) -> Values:
+        assert isinstance(ob, Periodic)
+        return (("event", Ref("event", ob.deliverable)), ("period", row["period"]))
 
 
 KIND = PeriodicKind()

@@ -9,13 +9,17 @@ can still change the share. There is no due instant, so no lateness.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from .. import model as m
+from ..columnar.base import from_us, lit
+from ..columnar.sql import Plan
 from ..conditions import OPS
-from ..durations import Duration
+from ..durations import Duration, parse_duration
 from ..results import Finding, Msg, Ref, Step, Values
 from .base import CLOCK_UNITS, Kind, Place, dated_terms
 from .window import WindowContext, periods
@@ -145,6 +149,91 @@ class ServiceLevelKind(Kind):
     def evaluate(self, wc: WindowContext, ob: m.Obligation) -> list[Finding]:
         assert isinstance(ob, ServiceLevel)
         return evaluate(wc, ob)
+
+    def query(self, plan: Plan, ob: m.Obligation) -> None:
+        """Each period's items: how many are within the threshold against the target, and
+        the slowest (as :func:`evaluate`)."""
+        assert isinstance(ob, ServiceLevel)
+        table = plan.periods("periods", list(periods(plan.window, ob.period, plan.context())))
+        threshold = plan.tables.dated(ob.id, "threshold", ob.threshold)
+        op = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "eq": "=", "ne": "<>"}
+        measure = f"CAST(e.{ob.measure} AS DOUBLE)"
+        items = plan.table(
+            "items",
+            f"SELECT p.label, p.p_start, p.p_end, e.ts, e.seq, {measure} AS measure,"
+            f" {measure} {op[ob.threshold_op]} t.value / 1000000.0 AS good, t.label AS budget"
+            f" FROM {table} p JOIN {threshold} t ON t.valid_from <= p.p_start AND p.p_start <"
+            f" t.valid_to JOIN ev_dist e ON e.name = {lit(ob.event)} AND e.ts >= p.p_start"
+            f" AND e.ts < p.p_end",
+        )
+        # The slowest few, longest first (ties in time order), as JSON [[time, measure], ...].
+        worst = (
+            f"SELECT label, '[' || STRING_AGG('[' || CAST(ts AS VARCHAR) || ', ' ||"
+            f" CAST(measure AS VARCHAR) || ']', ', ' ORDER BY n) || ']' AS worst FROM (SELECT"
+            f" label, ts, measure, ROW_NUMBER() OVER (PARTITION BY label ORDER BY measure DESC,"
+            f" ts, seq) AS n FROM {items}) w WHERE n <= {SHOWN_WORST} GROUP BY label"
+        )
+        counted = plan.table(
+            "counted",
+            f"SELECT i.label, MIN(i.p_start) AS p_start, MIN(i.p_end) AS p_end, COUNT(*) AS items,"
+            f" SUM(CASE WHEN i.good THEN 1 ELSE 0 END) AS within, MIN(i.budget) AS budget,"
+            f" MIN(w.worst) AS worst FROM {items} i JOIN ({worst}) w ON w.label = i.label"
+            f" GROUP BY i.label",
+        )
+        share = "(100.0 * CAST(c.within AS DOUBLE) / c.items)"
+        reached = f"{share} {op[ob.target_op]} {lit(float(ob.target_percent))}"
+        status = (
+            f"CASE WHEN c.label IS NULL THEN 'not_applicable' WHEN p.p_end > {plan.as_of} THEN"
+            f" 'pending' WHEN {reached} THEN 'met' ELSE 'breached' END"
+        )
+        details = (
+            "CASE WHEN c.label IS NOT NULL THEN '{\"count\": ' || CAST(c.items AS VARCHAR) ||"
+            " ', \"within\": ' || CAST(c.within AS VARCHAR) || ', \"share\": ' ||"
+            f" CAST(ROUND({share}, 4) AS VARCHAR) || '}}' END"
+        )
+        code = "CASE WHEN c.label IS NULL THEN 'service_level.none' ELSE 'service_level.share' END"
+        columns = plan.columns(
+            ob,
+            case_id="p.label",
+            occurrence="1",
+            status=status,
+            code=code,
+            start_us="p.p_start",
+            due_us="p.p_end",
+            clock="''",
+            budget="c.budget",
+            period="p.label",
+            timed="FALSE",
+            v_count="c.items",
+            v_within="c.within",
+            v_share=share,
+            v_text="c.worst",
+            details=details,
+        )
+        plan.result(
+            "results", f"SELECT {columns} FROM {table} p LEFT JOIN {counted} c ON c.label = p.label"
+        )
+
+    def row_values(
+        self, contract: m.Contract, ob: m.Obligation, code: str, row: Mapping[str, Any]
+    ) -> Values:
+        assert isinstance(ob, ServiceLevel)
+        if code == "service_level.none":
+            return (("event", Ref("event", ob.event)), ("period", row["period"]))
+        slowest = tuple((from_us(int(t)), float(v)) for t, v in json.loads(row["v_text"]))
+        limit = parse_duration(row["budget"]).as_timedelta().total_seconds()
+        return (
+            ("period", row["period"]),
+            ("within", row["v_within"]),
+            ("count", row["v_count"]),
+            ("share", row["v_share"]),
+            ("measure", ob.measure),
+            ("op", ob.threshold_op),
+            ("limit", limit),
+            ("target_op", ob.target_op),
+            ("target", ob.target_percent),
+            ("worst", Msg("list.worst", (("items", slowest),))),
+        )
 
 
 KIND = ServiceLevelKind()

@@ -256,7 +256,7 @@ class SolveOrEscalateKind(Kind):
         )
         plan.result(
             "results",
-            f"SELECT {plan.columns(ob, case_id='case_id', occurrence='k', status=status, code=code, start_us='start', due_us='due', done_us='done', clock=lit(ob.clock), budget='label')}"
+            f"SELECT {plan.columns(ob, case_id='case_id', occurrence='k', status=status, code=code, start_us='start', due_us='due', done_us='done', clock=lit(ob.clock), budget='label', uncovered='due IS NULL')}"
             f" FROM {ended}",
         )
         plan.result(
