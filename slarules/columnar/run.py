@@ -166,16 +166,20 @@ class ColumnarAudit:
         return plan
 
     def _queries(self, plan: Plan, scope: str) -> None:
-        """Every audited obligation of a scope (case or window) adds its queries."""
+        """Every audited obligation of a scope (case or window) adds its queries; a clock
+        whose start event the log does not hold has no result and is left out."""
+        present = self._names()
         for ob in self.contract.obligations:
             kind = KINDS[ob.type]
             if kind.scope != scope or (self.only is not None and ob.id not in self.only):
                 continue
             if scope == "window" and ob.id in self.unjudged_ids:
                 continue
-            plan.prefix = f"o_{len(plan.results)}_{ident(ob.id)}_"
+            if scope == "case" and kind.starts(ob) not in present:
+                continue
+            plan.begin(f"o_{len(plan.results)}_{ident(ob.id)}")
             kind.query(plan, ob)
-        plan.prefix = ""
+            plan.finish()
 
     def _base(self, plan: Plan) -> None:
         """The tables every obligation reads: the events used, distinct and live, in
@@ -344,10 +348,7 @@ class ColumnarAudit:
         default = window_of([from_us(span[0]), from_us(span[1])], ctx) if have else None
         self.window = Window(begin or default.start, end or default.end)  # type: ignore[union-attr]
         plan.window, plan.named = self.window, begin is None
-        present = {
-            str(row[0])
-            for row in self.connection.execute("SELECT DISTINCT name FROM ev_dist").fetchall()
-        }
+        present = self._names()
         skipped = set()
         for ob in self.contract.obligations:
             kind = KINDS[ob.type]
@@ -359,6 +360,13 @@ class ColumnarAudit:
                 skipped.add(ob.id)
         self.unjudged_ids = frozenset(skipped)
         self._queries(plan, "window")
+
+    def _names(self) -> set[str]:
+        """The event names the log holds (as of the audit)."""
+        rows = self.connection.execute(
+            "SELECT DISTINCT name FROM ev WHERE ts <= ?", [us(self.as_of)]
+        ).fetchall()
+        return {str(row[0]) for row in rows}
 
     def _execute(self, plan: Plan) -> None:
         """Run the statements added since the last call."""

@@ -57,18 +57,46 @@ class Plan:
     window: Any = None
     named: bool = False
     fetch: Any = None
+    _steps: list[tuple[str, str]] | None = None
+    _selects: list[str] | None = None
+    _into: str = ""
 
     # -- statements
 
     def table(self, name: str, select: str) -> str:
-        """Add ``CREATE TEMP TABLE name AS select``; return the name."""
-        full = f"{self.prefix}{name}"
-        self.statements.append(f"CREATE TEMP TABLE {full} AS {select}")
+        """A step of the obligation being planned (a common table expression of its one
+        statement, see :meth:`begin`); outside an obligation, a temporary table."""
+        if self._steps is None:
+            full = f"{self.prefix}{name}"
+            self.statements.append(f"CREATE TEMP TABLE {full} AS {select}")
+            return full
+        full = f"{name}_{len(self._steps)}"
+        self._steps.append((full, select))
         return full
 
     def result(self, name: str, select: str) -> None:
-        """A table of result rows (its columns: :data:`RESULT_COLUMNS`, in order)."""
-        self.results.append(self.table(name, select))
+        """Result rows of the obligation (their columns: :data:`RESULT_COLUMNS`, in order)."""
+        assert self._selects is not None, "results belong to an obligation (begin it)"
+        self._selects.append(select)
+
+    def begin(self, table: str) -> None:
+        """Plan one obligation: its steps and results become one statement, which creates
+        ``table`` (one statement each: the database plans its steps together)."""
+        self._steps, self._selects, self._into = [], [], table
+
+    def finish(self) -> None:
+        steps, selects = self._steps or [], self._selects or []
+        self._steps = self._selects = None
+        if not selects:
+            return
+        ctes = ", ".join(f"{name} AS ({select})" for name, select in steps)
+        body = " UNION ALL ".join(
+            f"SELECT * FROM ({select}) r{n}" for n, select in enumerate(selects)
+        )
+        self.statements.append(
+            f"CREATE TEMP TABLE {self._into} AS " + (f"WITH {ctes} " if ctes else "") + body
+        )
+        self.results.append(self._into)
 
     def columns(self, ob: m.Obligation, **given: str) -> str:
         """The SELECT list of a result row: ``given`` SQL expressions by column name, NULL
