@@ -66,6 +66,7 @@ def value(result: slarules.Result) -> tuple[Any, ...]:
         None if f.budget is None else f.budget.label,
         f.period,
         f.timed,
+        f.details,
     )
 
 

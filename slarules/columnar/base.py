@@ -81,6 +81,18 @@ def elapsed_us(duration: Duration) -> int:
     return int(duration.amount * _UNITS[duration.unit])
 
 
+def fdiv(a: str, b: int) -> str:
+    """``a // b`` rounded toward minus infinity, as Python divides (SQL's integer division
+    rounds toward zero: a time before 1970 or a position before the calendar's first day
+    would fall on the wrong day)."""
+    return f"(({a}) // {b} - CASE WHEN ({a}) % {b} < 0 THEN 1 ELSE 0 END)"
+
+
+def fmod(a: str, b: int) -> str:
+    """``a % b`` in ``[0, b)``, as Python's."""
+    return f"((({a}) % {b} + {b}) % {b})"
+
+
 def ident(text: str) -> str:
     """A table-name fragment from an obligation id."""
     return re.sub(r"[^a-z0-9_]", "_", text.lower())

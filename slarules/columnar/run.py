@@ -268,13 +268,14 @@ class ColumnarAudit:
             select.append(f"GREATEST(COALESCE(i.e, {as_of}) - i.b, 0) AS f_duration")
             columns[spec.duration_fact] = "f_duration"
         for n, name in enumerate(spec.max_facts):
-            select.append(
-                f"(SELECT MAX(x.{name}) FROM ev_live x WHERE x.case_id = i.case_id AND x.name IN"
-                f" ({lit(spec.start)}, {lit(spec.end)}) AND x.ts >= i.b AND x.ts <="
-                f" COALESCE(i.e, {as_of})) AS f_max{n}"
-            )
+            # The largest value recorded within the interval, its ends included.
+            select.append(f"MAX(x.{name}) AS f_max{n}")
             columns[name] = f"f_max{n}"
-        facts = f"SELECT {', '.join(select)} FROM {iv} i"
+        facts = (
+            f"SELECT {', '.join(select)} FROM {iv} i LEFT JOIN ev_live x ON x.case_id = i.case_id"
+            f" AND x.name IN ({lit(spec.start)}, {lit(spec.end)}) AND x.ts >= i.b AND x.ts <="
+            f" COALESCE(i.e, {as_of}) GROUP BY i.case_id, i.b, i.e"
+        )
         lowest = len(contract.levels)
         ranked = f"SELECT f.*, {plan.classify(columns)} AS derived FROM ({facts}) f"
         worst = (
@@ -446,7 +447,7 @@ class ColumnarAudit:
                 (),
                 row["period"],
                 None,
-                (),
+                kind.row_details(ob, row),
                 bool(row["timed"]),
                 kind.row_values(contract, ob, code, row),
             )

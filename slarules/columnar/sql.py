@@ -31,6 +31,8 @@ from .base import (
     EPOCH_ORDINAL,
     RESULT_COLUMNS,
     RESULT_NAMES,
+    fdiv,
+    fmod,
     from_us,
     ident,
     lit,
@@ -111,7 +113,7 @@ class Plan:
 
     def local_day(self, column: str) -> str:
         """The ordinal of the local day an instant falls on."""
-        return f"(({column} + {self.offset}) // {DAY} + {EPOCH_ORDINAL})"
+        return f"({fdiv(f'{column} + {self.offset}', DAY)} + {EPOCH_ORDINAL})"
 
     def midnight(self, ordinal: str) -> str:
         """The instant of 00:00 local of a day (given as an ordinal expression)."""
@@ -319,13 +321,13 @@ class Plan:
         if pauses is None:
             return self.table("due", f"SELECT p.*, p.start + p.budget_us AS due FROM {based} p")
         moved = self._extend(based, "(p.start + p.budget_us)", self._pauses_of(based, pauses))
-        return self.table("due", f"SELECT x.* EXCLUDE (moved), x.moved AS due FROM ({moved}) x")
+        return self.table("due", f"SELECT x.*, x.moved AS due FROM ({moved}) x")
 
     def _wall(self, column: str) -> str:
         return f"({column} + {self.offset})"
 
     def _day_of_wall(self, wall: str) -> str:
-        return f"(({wall}) // {DAY} + {EPOCH_ORDINAL})"
+        return f"({fdiv(wall, DAY)} + {EPOCH_ORDINAL})"
 
     def _due_calendar_days(self, pick: str, pauses: str | None) -> str:
         """Civil Code days: the start day not counted (00:00 is the day before), the last
@@ -348,7 +350,7 @@ class Plan:
             moved = self._extend(based, f"({counted} + p.n * {DAY})", walls)
             last = self.table(
                 "last",
-                f"SELECT x.* EXCLUDE (moved), (x.moved - 1) // {DAY} + {EPOCH_ORDINAL} AS last"
+                f"SELECT x.*, {fdiv('x.moved - 1', DAY)} + {EPOCH_ORDINAL} AS last"
                 f" FROM ({moved}) x",
             )
         return self.table(
@@ -383,17 +385,17 @@ class Plan:
         if pauses is None:
             return self.table("moved", f"SELECT p.*, {end} AS p_end FROM {based} p")
         moved = self._extend(based, end, self._positions(based, pauses, origin))
-        return self.table("moved", f"SELECT x.* EXCLUDE (moved), x.moved AS p_end FROM ({moved}) x")
+        return self.table("moved", f"SELECT x.*, x.moved AS p_end FROM ({moved}) x")
 
     def _at_position(self, table: str) -> str:
         """Each row's instant of its working-time position ``p_end`` (``_LocalClock._at``):
         inside a working day, or the 24:00 that ends one."""
-        k = f"(p.p_end // {DAY})"
-        x = f"(p.p_end % {DAY})"
+        k = fdiv("p.p_end", DAY)
+        x = fmod("p.p_end", DAY)
         return self.table(
-            "due",
+            "at_pos",
             f"SELECT p.*, CASE WHEN {x} <> 0 THEN (wi.ordinal - {EPOCH_ORDINAL}) * {DAY} + {x}"
-            f" ELSE (we.ordinal + 1 - {EPOCH_ORDINAL}) * {DAY} END - {self.offset} AS due"
+            f" ELSE (we.ordinal + 1 - {EPOCH_ORDINAL}) * {DAY} END - {self.offset} AS at_pos"
             f" FROM {table} p LEFT JOIN days wi ON wi.working AND wi.rank = {k} + 1"
             f" LEFT JOIN days we ON we.working AND we.rank = {k}",
         )
@@ -410,7 +412,7 @@ class Plan:
         # n = 0: 24:00 of the start day, or of the next working day after a rest day.
         kth = (
             f"CASE WHEN p.n = 0 THEN p.rank0 + CASE WHEN p.working0 THEN 0 ELSE 1 END"
-            f" ELSE p.p_end // {DAY} + CASE WHEN p.p_end % {DAY} <> 0 THEN 1 ELSE 0 END END"
+            f" ELSE {fdiv('p.p_end', DAY)} + CASE WHEN {fmod('p.p_end', DAY)} <> 0 THEN 1 ELSE 0 END END"
         )
         return self.table(
             "due",
@@ -433,9 +435,8 @@ class Plan:
             moved = self._moved(based, pauses, "p.pos0", f"(p.pos0 + p.n * {DAY})")
             at = self._at_position(moved)
             return self.table(
-                "due_n",
-                f"SELECT x.* EXCLUDE (due), CASE WHEN x.n = 0 THEN x.start ELSE x.due END AS due"
-                f" FROM {at} x",
+                "due",
+                f"SELECT x.*, CASE WHEN x.n = 0 THEN x.start ELSE x.at_pos END AS due FROM {at} x",
             )
         # next_working_day_same_time: the n-th working day after (from a rest day: counted
         # from 00:00 of the next working day), at the same local time.
@@ -457,9 +458,9 @@ class Plan:
         moved = self._moved(nominal, pauses, "p.pos0", "p.p_nominal")
         at = self._at_position(moved)
         return self.table(
-            "due_n",
-            f"SELECT x.* EXCLUDE (due), CASE WHEN x.p_end = x.p_nominal THEN x.nominal ELSE x.due"
-            f" END AS due FROM {at} x",
+            "due",
+            f"SELECT x.*, CASE WHEN x.p_end = x.p_nominal THEN x.nominal ELSE x.at_pos END AS due"
+            f" FROM {at} x",
         )
 
     # -- conditions

@@ -198,14 +198,21 @@ class AdvanceNoticeKind(Kind):
         assert isinstance(ob, AdvanceNotice)
         amount = plan.tables.dated(ob.id, "at_least", ob.at_least)
         day = plan.local_day  # the local day of an instant, as an ordinal
-        if ob.clock == "working_days":
-            # working_days_before(day, n): the working day of rank rank(day - 1) + 1 - n.
-            last = (
-                "(SELECT w.ordinal FROM days w JOIN days dd ON dd.ordinal = {d} WHERE w.working"
-                " AND w.rank = dd.rank_before + 1 - {n})"
+
+        def latest(table: str, alias: str, day_column: str) -> str:
+            """The end of the last day a notice counts (``latest_notice``), joined: the
+            working day of rank rank(day - 1) + 1 - n, or n calendar days before."""
+            if ob.clock == "working_days":
+                return (
+                    f"SELECT {alias}.*, {plan.midnight('w.ordinal + 1')} AS due FROM {table} {alias}"
+                    f" LEFT JOIN days dd ON dd.ordinal = {alias}.{day_column} LEFT JOIN days w ON"
+                    f" w.working AND w.rank = dd.rank_before + 1 - {alias}.n"
+                )
+            return (
+                f"SELECT {alias}.*, {plan.midnight(f'{alias}.{day_column} - {alias}.n + 1')} AS due"
+                f" FROM {table} {alias}"
             )
-        else:
-            last = "({d} - {n})"
+
         notices = plan.table(
             "notices",
             f"SELECT e.case_id, e.ts, e.seq, e.planned_for, e.device, a.value AS n, a.label,"
@@ -213,34 +220,30 @@ class AdvanceNoticeKind(Kind):
             f" e.planned_for AND e.planned_for < a.valid_to WHERE e.name = {lit(ob.notice)} AND"
             f" e.planned_for IS NOT NULL",
         )
-        judged = plan.table(
-            "judged",
-            f"SELECT n.*, {plan.midnight(last.format(d='n.pday', n='n.n') + ' + 1')} AS due"
-            f" FROM {notices} n WHERE {plan.in_window('n.planned_for')}",
+        in_window = plan.table(
+            "in_window", f"SELECT * FROM {notices} n WHERE {plan.in_window('n.planned_for')}"
         )
-        excused = "FALSE"
+        judged = plan.table("judged", latest(in_window, "n", "pday"))
         if ob.except_after_severity:
             levels = lits(ob.except_after_severity)
-            excused = (
-                f"(SELECT r.case_id FROM ev_dist r WHERE r.name = 'reported' AND r.severity IN"
-                f" {levels} AND r.ts >= j.due - {DAY_US} AND r.ts <= j.ts ORDER BY r.ts, r.seq LIMIT 1)"
+            faults = plan.table(
+                "faults",
+                f"SELECT j.seq, r.case_id AS fault, r.ts AS reported, r.severity AS fault_level,"
+                f" ROW_NUMBER() OVER (PARTITION BY j.seq ORDER BY r.ts, r.seq) AS f FROM {judged} j"
+                f" JOIN ev_dist r ON r.name = 'reported' AND r.severity IN {levels} AND r.ts >="
+                f" j.due - {DAY_US} AND r.ts <= j.ts WHERE j.ts > j.due",
             )
-            reported = (
-                f"(SELECT r.ts FROM ev_dist r WHERE r.name = 'reported' AND r.severity IN"
-                f" {levels} AND r.ts >= j.due - {DAY_US} AND r.ts <= j.ts ORDER BY r.ts, r.seq LIMIT 1)"
-            )
-            level = (
-                f"(SELECT r.severity FROM ev_dist r WHERE r.name = 'reported' AND r.severity IN"
-                f" {levels} AND r.ts >= j.due - {DAY_US} AND r.ts <= j.ts ORDER BY r.ts, r.seq LIMIT 1)"
+            with_exception = plan.table(
+                "exception",
+                f"SELECT j.*, x.fault, x.reported, x.fault_level FROM {judged} j LEFT JOIN"
+                f" {faults} x ON x.seq = j.seq AND x.f = 1",
             )
         else:
-            excused = reported = level = "NULL"
-        with_exception = plan.table(
-            "exception",
-            f"SELECT j.*, CASE WHEN j.ts > j.due THEN {excused} END AS fault,"
-            f" CASE WHEN j.ts > j.due THEN {reported} END AS reported,"
-            f" CASE WHEN j.ts > j.due THEN {level} END AS fault_level FROM {judged} j",
-        )
+            with_exception = plan.table(
+                "exception",
+                f"SELECT j.*, CAST(NULL AS VARCHAR) AS fault, CAST(NULL AS BIGINT) AS reported,"
+                f" CAST(NULL AS VARCHAR) AS fault_level FROM {judged} j",
+            )
         status = (
             "CASE WHEN fault IS NOT NULL THEN 'not_applicable' WHEN ts <= due THEN 'met'"
             " ELSE 'breached' END"
@@ -250,7 +253,7 @@ class AdvanceNoticeKind(Kind):
             " ELSE 'notice.late' END"
         )
         parts = [
-            f"SELECT {plan.columns(ob, case_id='case_id', status=status, code=code, start_us='ts', due_us='CASE WHEN fault IS NULL THEN due END', done_us='CASE WHEN fault IS NULL THEN ts END', clock=f'CASE WHEN fault IS NULL THEN {lit(ob.clock)} END', budget='CASE WHEN fault IS NULL THEN label END', v_time='CASE WHEN fault IS NULL THEN planned_for ELSE reported END', v_text='fault', v_level='fault_level')},"
+            f"SELECT {plan.columns(ob, case_id='case_id', status=status, code=code, start_us='ts', due_us='CASE WHEN fault IS NULL THEN due END', done_us='CASE WHEN fault IS NULL THEN ts END', clock=f'CASE WHEN fault IS NULL THEN {lit(ob.clock)} END', budget='CASE WHEN fault IS NULL THEN label END', v_time='CASE WHEN fault IS NULL THEN planned_for ELSE reported END', v_text='fault', v_level='fault_level', uncovered='due IS NULL')},"
             f" 0 AS phase, ts AS t1, seq AS t2 FROM {with_exception}"
         ]
         if ob.for_event is not None:
@@ -261,15 +264,15 @@ class AdvanceNoticeKind(Kind):
                 f" a.valid_to WHERE e.name = {lit(ob.for_event)} AND {plan.in_window('e.ts')}",
             )
             # A notice covers the planned day; one that names a device, that device only.
-            missing = plan.table(
-                "missing",
-                f"SELECT v.*, {plan.midnight(last.format(d='v.eday', n='v.n') + ' + 1')} AS due"
-                f" FROM {events} v WHERE NOT EXISTS (SELECT 1 FROM {notices} n WHERE n.pday ="
-                f" v.eday AND (n.device IS NULL OR n.device = v.device))",
+            uncovered = plan.table(
+                "uncovered",
+                f"SELECT v.* FROM {events} v WHERE v.seq NOT IN (SELECT w.seq FROM {events} w JOIN"
+                f" {notices} n ON n.pday = w.eday AND (n.device IS NULL OR n.device = w.device))",
             )
+            missing = plan.table("missing", latest(uncovered, "v", "eday"))
             status = f"CASE WHEN {plan.as_of} <= due THEN 'pending' ELSE 'breached' END"
             parts.append(
-                f"SELECT {plan.columns(ob, case_id='case_id', status=status, code=lit('notice.missing'), start_us='ts', due_us='due', clock=lit(ob.clock), budget='label', v_time='ts')},"
+                f"SELECT {plan.columns(ob, case_id='case_id', status=status, code=lit('notice.missing'), start_us='ts', due_us='due', clock=lit(ob.clock), budget='label', v_time='ts', uncovered='due IS NULL')},"
                 f" 1 AS phase, ts AS t1, seq AS t2 FROM {missing}"
             )
         union = " UNION ALL ".join(parts)

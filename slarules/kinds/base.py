@@ -165,6 +165,12 @@ class Kind:
         :mod:`slarules.columnar.sql`): the same findings as the Python evaluation."""
         raise NotImplementedError
 
+    def row_details(
+        self, ob: m.Obligation, row: Mapping[str, Any]
+    ) -> tuple[tuple[str, object], ...]:
+        """A finding's details (counts, lengths), from a result row of the columnar engine."""
+        return ()
+
     def row_values(
         self, contract: m.Contract, ob: m.Obligation, code: str, row: Mapping[str, Any]
     ) -> Values:

@@ -153,8 +153,9 @@ class MaxGapKind(Kind):
         )
         until = plan.table(
             "until",
-            f"SELECT s.*, (SELECT MIN(u.ts) FROM ev_live u WHERE u.case_id = s.case_id AND u.name ="
-            f" {lit(ob.until)} AND u.ts >= s.start) AS until FROM {start} s",
+            f"SELECT s.case_id, s.start, s.step, MIN(u.ts) AS until FROM {start} s LEFT JOIN"
+            f" ev_live u ON u.case_id = s.case_id AND u.name = {lit(ob.until)} AND u.ts >= s.start"
+            f" GROUP BY s.case_id, s.start, s.step",
         )
         updates = plan.table(
             "updates",

@@ -116,15 +116,18 @@ class MinDurationKind(Kind):
             f"CASE WHEN e.{field} > {plan.as_of} AND e.{field} < {due} THEN 'min_duration.going_on'"
             f" WHEN e.{field} >= {due} THEN 'min_duration.met' ELSE 'min_duration.short' END"
         )
-        # The lasted seconds toward zero, as int(timedelta.total_seconds()) gives them.
-        seconds = f"CAST(TRUNC({lasted} / 1000000.0) AS BIGINT)"
-        details = f"'{{\"lasted_seconds\": ' || CAST({seconds} AS VARCHAR) || '}}'"
         plan.result(
             "results",
-            f"SELECT {plan.columns(ob, case_id='e.case_id', occurrence='ROW_NUMBER() OVER (PARTITION BY e.case_id ORDER BY e.ts, e.seq)', status=status, code=code, start_us='e.ts', due_us=due, done_us=f'e.{field}', clock=lit('elapsed'), budget='a.label', timed='FALSE', v_time=f'e.{field}', v_count=lasted, details=details)}"
+            f"SELECT {plan.columns(ob, case_id='e.case_id', occurrence='ROW_NUMBER() OVER (PARTITION BY e.case_id ORDER BY e.ts, e.seq)', status=status, code=code, start_us='e.ts', due_us=due, done_us=f'e.{field}', clock=lit('elapsed'), budget='a.label', timed='FALSE', v_time=f'e.{field}', v_count=lasted)}"
             f" FROM ev_dist e JOIN {minimum} a ON a.valid_from <= e.ts AND e.ts < a.valid_to"
             f" WHERE e.name = {lit(ob.event)} AND {plan.in_window('e.ts')}",
         )
+
+    def row_details(
+        self, ob: m.Obligation, row: Mapping[str, Any]
+    ) -> tuple[tuple[str, object], ...]:
+        # The lasted seconds toward zero, as int(timedelta.total_seconds()) gives them.
+        return (("lasted_seconds", int(timedelta(microseconds=row["v_count"]).total_seconds())),)
 
     def row_values(
         self, contract: m.Contract, ob: m.Obligation, code: str, row: Mapping[str, Any]

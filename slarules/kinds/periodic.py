@@ -210,8 +210,9 @@ class PeriodicKind(Kind):
             match = "e.ts >= c.p_start AND e.ts < c.p_end"
         done = plan.table(
             "done",
-            f"SELECT c.*, (SELECT e.ts FROM ev_dist e WHERE e.name = {lit(ob.deliverable)} AND"
-            f" {match}{same_device} ORDER BY e.ts, e.seq LIMIT 1) AS done FROM {cases} c",
+            f"SELECT c.label, c.p_start, c.p_end, c.n, c.device, c.case_id, MIN(e.ts) AS done"
+            f" FROM {cases} c LEFT JOIN ev_dist e ON e.name = {lit(ob.deliverable)} AND {match}"
+            f"{same_device} GROUP BY c.label, c.p_start, c.p_end, c.n, c.device, c.case_id",
         )
         if ob.after_period_end is not None and ob.clock is not None:
             step = plan.tables.dated(ob.id, "after_period_end", ob.after_period_end)

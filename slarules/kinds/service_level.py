@@ -167,11 +167,19 @@ class ServiceLevelKind(Kind):
             f" AND e.ts < p.p_end",
         )
         # The slowest few, longest first (ties in time order), as JSON [[time, measure], ...].
+        ranked = plan.table(
+            "ranked",
+            f"SELECT label, ts, measure, ROW_NUMBER() OVER (PARTITION BY label ORDER BY measure"
+            f" DESC, ts, seq) AS w FROM {items}",
+        )
+        pairs = [
+            f"MAX(CASE WHEN w = {n} THEN '[' || CAST(ts AS VARCHAR) || ', ' || CAST(measure AS"
+            f" VARCHAR) || ']' END)"
+            for n in range(1, SHOWN_WORST + 1)
+        ]
         worst = (
-            f"SELECT label, '[' || STRING_AGG('[' || CAST(ts AS VARCHAR) || ', ' ||"
-            f" CAST(measure AS VARCHAR) || ']', ', ' ORDER BY n) || ']' AS worst FROM (SELECT"
-            f" label, ts, measure, ROW_NUMBER() OVER (PARTITION BY label ORDER BY measure DESC,"
-            f" ts, seq) AS n FROM {items}) w WHERE n <= {SHOWN_WORST} GROUP BY label"
+            f"SELECT label, '[' || CONCAT_WS(', ', {', '.join(pairs)}) || ']' AS worst"
+            f" FROM {ranked} GROUP BY label"
         )
         counted = plan.table(
             "counted",
@@ -185,11 +193,6 @@ class ServiceLevelKind(Kind):
         status = (
             f"CASE WHEN c.label IS NULL THEN 'not_applicable' WHEN p.p_end > {plan.as_of} THEN"
             f" 'pending' WHEN {reached} THEN 'met' ELSE 'breached' END"
-        )
-        details = (
-            "CASE WHEN c.label IS NOT NULL THEN '{\"count\": ' || CAST(c.items AS VARCHAR) ||"
-            " ', \"within\": ' || CAST(c.within AS VARCHAR) || ', \"share\": ' ||"
-            f" CAST(ROUND({share}, 4) AS VARCHAR) || '}}' END"
         )
         code = "CASE WHEN c.label IS NULL THEN 'service_level.none' ELSE 'service_level.share' END"
         columns = plan.columns(
@@ -208,10 +211,20 @@ class ServiceLevelKind(Kind):
             v_within="c.within",
             v_share=share,
             v_text="c.worst",
-            details=details,
         )
         plan.result(
             "results", f"SELECT {columns} FROM {table} p LEFT JOIN {counted} c ON c.label = p.label"
+        )
+
+    def row_details(
+        self, ob: m.Obligation, row: Mapping[str, Any]
+    ) -> tuple[tuple[str, object], ...]:
+        if row["v_count"] is None:
+            return ()
+        return (
+            ("count", row["v_count"]),
+            ("within", row["v_within"]),
+            ("share", round(row["v_share"], 4)),
         )
 
     def row_values(
