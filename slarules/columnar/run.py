@@ -24,6 +24,7 @@ from ..kinds import KINDS
 from ..results import Finding, Result
 from ..zones import LocalTimes
 from .base import RESULT_COLUMNS, RESULT_NAMES, from_us, ident, lit, rows_sql, us
+from .database import Database, DuckDatabase
 from .sql import Plan
 from .tables import Tables
 
@@ -102,20 +103,21 @@ class ColumnarAudit:
     contract: m.Contract
     as_of: datetime
     only: frozenset[str] | None = None
-    connection: Any = None
+    db: Database | None = None
     threads: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        import duckdb
-
         self.offset = steady_offset(self.contract)
-        if self.connection is None:
-            self.connection = duckdb.connect(":memory:")
-        if self.threads:
-            self.connection.execute(f"SET threads = {int(self.threads)}")
+        if self.db is None:
+            self.db = DuckDatabase(self.threads)
         self.fields = self.contract.fact_fields
         self.columns = event_columns(self.contract)
+
+    @property
+    def database(self) -> Database:
+        assert self.db is not None
+        return self.db
 
     # -- input
 
@@ -124,14 +126,10 @@ class ColumnarAudit:
         import pyarrow as pa
 
         names = [name for name, _ in self.columns]
-        types = {
-            "VARCHAR": pa.string(),
-            "BIGINT": pa.int64(),
-            "DOUBLE": pa.float64(),
-        }
+        types = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "DOUBLE": pa.float64()}
         schema = pa.schema([(n, types[t]) for n, t in self.columns])
-        con = self.connection
-        con.execute(
+        db = self.database
+        db.execute(
             "CREATE OR REPLACE TABLE ev (" + ", ".join(f"{n} {t}" for n, t in self.columns) + ")"
         )
         batch: list[tuple[Any, ...]] = []
@@ -143,9 +141,7 @@ class ColumnarAudit:
                     [pa.array(col, type=schema.field(i).type) for i, col in enumerate(arrays)],
                     names=names,
                 )
-                con.register("ev_batch", table)
-                con.execute("INSERT INTO ev SELECT * FROM ev_batch")
-                con.unregister("ev_batch")
+                db.put_arrow("ev", table, append=True)
                 batch.clear()
 
         for event in events:
@@ -160,7 +156,7 @@ class ColumnarAudit:
         statements: list[str] = []
         tables = Tables(self.contract, statements, self.offset)
         plan = Plan(self.contract, us(self.as_of), self.offset, tables, statements)
-        plan.fetch = lambda sql: self.connection.execute(sql).fetchall()
+        plan.fetch = self.database.fetchall
         tables.days(first, last)  # first: every clock reads it
         self._base(plan)
         return plan
@@ -298,13 +294,12 @@ class ColumnarAudit:
     ) -> None:
         """Run every query: the ``results`` table holds every result row, and the counts,
         the unjudged duties and the warnings are read."""
-        con = self.connection
+        db = self.database
         as_of = us(self.as_of)
-        total, used_span = con.execute(
-            "SELECT COUNT(*), MIN(ts) FROM ev WHERE ts <= ?", [as_of]
-        ).fetchone() or (0, None)
-        high = con.execute("SELECT MAX(ts) FROM ev WHERE ts <= ?", [as_of]).fetchone()
-        first, last = self._day_range((used_span, high[0] if high else None))
+        ((total, low, high),) = db.fetchall(
+            f"SELECT COUNT(*), MIN(ts), MAX(ts) FROM ev WHERE ts <= {as_of}"
+        )
+        first, last = self._day_range((low, high))
         plan = self._plan(first, last)
         self._done = 0
         self._queries(plan, "case")
@@ -316,14 +311,14 @@ class ColumnarAudit:
             + ", ".join(f"CAST(NULL AS {t}) AS {n}" for n, t in RESULT_COLUMNS)
             + " WHERE FALSE"
         )
-        con.execute(f"CREATE OR REPLACE TEMP TABLE results AS {union}")
+        db.execute(f"CREATE TEMP TABLE results AS {union}")
         self._check_calendar()
-        everything = con.execute("SELECT COUNT(*) FROM ev").fetchone()
-        distinct = con.execute("SELECT COUNT(*) FROM ev_dist").fetchone()
+        ((everything,),) = db.fetchall("SELECT COUNT(*) FROM ev")
+        ((distinct,),) = db.fetchall("SELECT COUNT(*) FROM ev_dist")
         self.counts = {
-            "events": int(everything[0]) if everything else 0,
-            "after_as_of": int((everything[0] if everything else 0) - total),
-            "duplicates": int(total - (distinct[0] if distinct else 0)),
+            "events": int(everything),
+            "after_as_of": int(everything - total),
+            "duplicates": int(total - distinct),
         }
         self.warned = self._warnings(plan)
 
@@ -338,7 +333,7 @@ class ColumnarAudit:
         from ..kinds.window import Window, window_of
         from ..timing import Clocks
 
-        span = self.connection.execute("SELECT MIN(ts), MAX(ts) FROM ev_dist").fetchone()
+        (span,) = self.database.fetchall("SELECT MIN(ts), MAX(ts) FROM ev_dist")
         begin, end = requested
         have = span is not None and span[0] is not None
         self.window = None
@@ -364,15 +359,13 @@ class ColumnarAudit:
 
     def _names(self) -> set[str]:
         """The event names the log holds (as of the audit)."""
-        rows = self.connection.execute(
-            "SELECT DISTINCT name FROM ev WHERE ts <= ?", [us(self.as_of)]
-        ).fetchall()
+        rows = self.database.fetchall(f"SELECT DISTINCT name FROM ev WHERE ts <= {us(self.as_of)}")
         return {str(row[0]) for row in rows}
 
     def _execute(self, plan: Plan) -> None:
         """Run the statements added since the last call."""
         for statement in plan.statements[self._done :]:
-            self.connection.execute(statement)
+            self.database.execute(statement)
         self._done = len(plan.statements)
 
     def _warnings(self, plan: Plan) -> dict[tuple[str, str], list[str]]:
@@ -382,9 +375,9 @@ class ColumnarAudit:
             plan.tables.intervals(begin, end)
         self._execute(plan)
         for begin, end in self.contract.interval_pairs:
-            rows = self.connection.execute(
+            rows = self.database.fetchall(
                 f"SELECT case_id FROM unpaired_{ident(begin)}__{ident(end)} ORDER BY case_id"
-            ).fetchall()
+            )
             if rows:
                 out[("end_without_start", end)] = [str(r[0]) for r in rows]
         return out
@@ -405,10 +398,8 @@ class ColumnarAudit:
 
     def _check_calendar(self) -> None:
         """A clock that needed a day the calendar cannot hold: the Python engine's error."""
-        missing = self.connection.execute(
-            "SELECT MIN(start_us) FROM results WHERE uncovered"
-        ).fetchone()
-        if missing and missing[0] is not None:
+        ((missing,),) = self.database.fetchall("SELECT MIN(start_us) FROM results WHERE uncovered")
+        if missing is not None:
             cal = self.contract.calendar
             year = cal.last_year + 1
             raise CalendarNotCovered(year, cal.first_year, cal.last_year)
@@ -416,13 +407,8 @@ class ColumnarAudit:
     # -- output
 
     def rows(self) -> Iterator[dict[str, Any]]:
-        cursor = self.connection.execute(
-            f"SELECT {', '.join(RESULT_NAMES)} FROM results ORDER BY case_id, obligation, occurrence"
-        )
-        while True:
-            chunk = cursor.fetchmany(10_000)
-            if not chunk:
-                return
+        sql = f"SELECT {', '.join(RESULT_NAMES)} FROM results ORDER BY case_id, obligation, occurrence"
+        for chunk in self.database.batches(sql):
             for values in chunk:
                 yield dict(zip(RESULT_NAMES, values, strict=True))
 
