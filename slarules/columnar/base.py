@@ -20,6 +20,9 @@ RESULT_COLUMNS = (
     ("obligation", "VARCHAR"),
     ("case_id", "VARCHAR"),
     ("occurrence", "BIGINT"),
+    # A duty over the window: its results' order as the Python engine gives them (periods
+    # in time, then devices; events in time and reading order). NULL for a case's.
+    ("pos", "BIGINT"),
     ("status", "VARCHAR"),
     ("code", "VARCHAR"),
     ("start_us", "BIGINT"),

@@ -154,12 +154,24 @@ class ColumnarAudit:
 
     def _plan(self, first: date, last: date) -> Plan:
         statements: list[str] = []
-        tables = Tables(self.contract, statements, self.offset)
+        tables = Tables(self.contract, statements, self.offset, put=self._put)
         plan = Plan(self.contract, us(self.as_of), self.offset, tables, statements)
         plan.fetch = self.database.fetchall
         tables.days(first, last)  # first: every clock reads it
-        self._base(plan)
+        self._base(plan, self._names())
         return plan
+
+    def _put(
+        self, name: str, columns: Sequence[tuple[str, str]], rows: list[tuple[Any, ...]]
+    ) -> None:
+        import pyarrow as pa
+
+        types = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "DOUBLE": pa.float64()}
+        types["BOOLEAN"] = pa.bool_()
+        arrays = [
+            pa.array([row[i] for row in rows], type=types[t]) for i, (_, t) in enumerate(columns)
+        ]
+        self.database.put_arrow(name, pa.Table.from_arrays(arrays, names=[n for n, _ in columns]))
 
     def _queries(self, plan: Plan, scope: str) -> None:
         """Every audited obligation of a scope (case or window) adds its queries; a clock
@@ -177,31 +189,58 @@ class ColumnarAudit:
             kind.query(plan, ob)
             plan.finish()
 
-    def _base(self, plan: Plan) -> None:
+    def _base(self, plan: Plan, present: set[str]) -> None:
         """The tables every obligation reads: the events used, distinct and live, in
         order; each case's facts; the outage; the levels."""
         contract, as_of = self.contract, plan.as_of
         facts = [name for name, _ in self.fields]
         keys = ", ".join(["case_id", "name", "ts", *facts, "extra"])
-        order = ", ".join(["ts", "name", *(f"{f} ASC NULLS FIRST" for f in facts), "extra"])
-        plan.statements.append(f"CREATE TEMP TABLE ev_used AS SELECT * FROM ev WHERE ts <= {as_of}")
-        # Exact duplicates once (the first read kept), each case's events in the order of
-        # time and content (``Case.of``).
-        plan.statements.append(
-            f"CREATE TEMP TABLE ev_dist AS SELECT {keys}, MIN(seq) AS seq,"
-            f" ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY {order}) AS ord"
-            f" FROM ev_used GROUP BY {keys}"
+        order = ", ".join([*(f"e.{f} ASC NULLS FIRST" for f in facts), "e.extra"])
+        # Each case's events in the order of time and content (``Case.of``): by time,
+        # then name, then, for the few events of one case, instant and name (``ev_ties``),
+        # their rank ``tr`` in the content order (0 for the others; queries order by
+        # ``ts, tr`` within a name). Exact duplicates are next to each other in that order:
+        # the first read is kept. Sorting every event by all its facts would cost more
+        # than the whole audit.
+        used = f"ev.ts <= {as_of}"
+        tied = (
+            f"SELECT case_id, ts, name FROM ev WHERE {used} GROUP BY case_id, ts, name"
+            " HAVING COUNT(*) > 1"
         )
+        over = f"OVER (PARTITION BY e.case_id, e.ts, e.name ORDER BY {order}, e.seq)"
+        same = " AND ".join(
+            f"LAG(e.{c}) {over} IS NOT DISTINCT FROM e.{c}" for c in (*facts, "extra")
+        )
+        plan.statements.append(
+            f"CREATE TEMP TABLE ev_ties AS SELECT e.seq, ROW_NUMBER() {over} AS tr,"
+            f" COALESCE({same}, FALSE) AS dup FROM ev e JOIN ({tied}) t ON t.case_id ="
+            f" e.case_id AND t.ts = e.ts AND t.name = e.name"
+        )
+        self._execute(plan)
+        ((ties,),) = self.database.fetchall("SELECT COUNT(*) FROM ev_ties")
+        columns = ", ".join(f"ev.{c}" for c in (*keys.split(", "), "seq"))
+        if ties:
+            dist = (
+                f"SELECT {columns}, COALESCE(t.tr, 0) AS tr FROM ev LEFT JOIN ev_ties t ON"
+                f" t.seq = ev.seq WHERE {used} AND t.dup IS NOT TRUE"
+            )
+        else:
+            dist = f"SELECT {columns}, 0 AS tr FROM ev WHERE {used}"
+        plan.statements.append(f"CREATE TEMP VIEW ev_dist AS {dist}")
         # What a later event undoes (``reopened`` the restoration before it) is set aside.
         live = "SELECT d.* FROM ev_dist d"
         for undoer, names in contract.undo.items():
+            if undoer not in present:
+                continue
             live = (
                 f"SELECT x.* FROM ({live}) x LEFT JOIN (SELECT case_id, MAX(ts) AS last_undo FROM"
                 f" ev_dist WHERE name = {lit(undoer)} GROUP BY case_id) u ON u.case_id = x.case_id"
                 f" WHERE NOT (x.name IN ({', '.join(lit(n) for n in names)}) AND u.last_undo IS NOT"
                 f" NULL AND x.ts <= u.last_undo)"
             )
-        plan.statements.append(f"CREATE TEMP TABLE ev_live AS {live}")
+        # Nothing undone: the events used are the live ones (a view costs nothing).
+        kind = "TABLE" if live != "SELECT d.* FROM ev_dist d" else "VIEW"
+        plan.statements.append(f"CREATE TEMP {kind} ev_live AS {live}")
         self._cases(plan)
         plan.statements.append(
             "CREATE TEMP TABLE levels AS "
@@ -230,7 +269,7 @@ class ColumnarAudit:
         band.append("END")
         report = (
             "SELECT case_id, severity, site, distance_km FROM (SELECT case_id, severity, site,"
-            " distance_km, ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY ord) AS n FROM ev_live"
+            " distance_km, ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY ts, tr) AS n FROM ev_live"
             " WHERE name = 'reported') x WHERE n = 1"
         )
         located = (
@@ -300,8 +339,9 @@ class ColumnarAudit:
             f"SELECT COUNT(*), MIN(ts), MAX(ts) FROM ev WHERE ts <= {as_of}"
         )
         first, last = self._day_range((low, high))
-        plan = self._plan(first, last)
+        self._present = None
         self._done = 0
+        plan = self._plan(first, last)
         self._queries(plan, "case")
         self._execute(plan)
         self._window(plan, window, judge_all)
@@ -311,10 +351,11 @@ class ColumnarAudit:
             + ", ".join(f"CAST(NULL AS {t}) AS {n}" for n, t in RESULT_COLUMNS)
             + " WHERE FALSE"
         )
-        db.execute(f"CREATE TEMP TABLE results AS {union}")
+        # A view: written out once, it need not be copied.
+        db.execute(f"CREATE TEMP VIEW results AS {union}")
         self._check_calendar()
         ((everything,),) = db.fetchall("SELECT COUNT(*) FROM ev")
-        ((distinct,),) = db.fetchall("SELECT COUNT(*) FROM ev_dist")
+        ((distinct,),) = db.fetchall("SELECT COUNT(*) FROM ev_dist")  # a view: one count
         self.counts = {
             "events": int(everything),
             "after_as_of": int(everything - total),
@@ -358,9 +399,15 @@ class ColumnarAudit:
         self._queries(plan, "window")
 
     def _names(self) -> set[str]:
-        """The event names the log holds (as of the audit)."""
-        rows = self.database.fetchall(f"SELECT DISTINCT name FROM ev WHERE ts <= {us(self.as_of)}")
-        return {str(row[0]) for row in rows}
+        """The event names the log holds (as of the audit), read once per run."""
+        if self._present is None:
+            rows = self.database.fetchall(
+                f"SELECT DISTINCT name FROM ev WHERE ts <= {us(self.as_of)}"
+            )
+            self._present = {str(row[0]) for row in rows}
+        return self._present
+
+    _present: set[str] | None = None
 
     def _execute(self, plan: Plan) -> None:
         """Run the statements added since the last call."""

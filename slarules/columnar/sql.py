@@ -126,7 +126,7 @@ class Plan:
         case, its number ``k`` and, as ``prev``, the time of the start before it."""
         every = self.table(
             "starts_all",
-            f"SELECT case_id, ts AS start, ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY ord) AS k"
+            f"SELECT case_id, ts AS start, ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY ts, tr) AS k"
             f" FROM ev_live WHERE name = {lit(name)}",
         )
         return self.table(
@@ -136,10 +136,10 @@ class Plan:
         )
 
     def first_of(self, name: str) -> str:
-        """Each case's first live ``name`` event: (case_id, ts, ord)."""
+        """Each case's first live ``name`` event: (case_id, ts, seq)."""
         return (
-            f"(SELECT case_id, ts, ord FROM (SELECT case_id, ts, ord, ROW_NUMBER() OVER"
-            f" (PARTITION BY case_id ORDER BY ord) AS n FROM ev_live WHERE name = {lit(name)}) x"
+            f"(SELECT case_id, ts, seq FROM (SELECT case_id, ts, seq, ROW_NUMBER() OVER"
+            f" (PARTITION BY case_id ORDER BY ts, tr) AS n FROM ev_live WHERE name = {lit(name)}) x"
             f" WHERE n = 1)"
         )
 
@@ -179,7 +179,7 @@ class Plan:
             window = " AND r.ts <= s.start"
         changed = (
             f"SELECT case_id, k, severity FROM (SELECT s.case_id, s.k, r.severity, ROW_NUMBER()"
-            f" OVER (PARTITION BY s.case_id, s.k ORDER BY r.ord DESC) AS n FROM {starts} s"
+            f" OVER (PARTITION BY s.case_id, s.k ORDER BY r.ts DESC, r.tr DESC) AS n FROM {starts} s"
             f" JOIN ev_live r ON r.case_id = s.case_id AND r.name = 'reclassified'{window}) x"
             f" WHERE n = 1"
         )

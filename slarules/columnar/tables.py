@@ -11,8 +11,10 @@ case, as :meth:`slarules.case.Case.intervals` pairs them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from .. import model as m
 from ..calendar import CalendarNotCovered
@@ -32,6 +34,9 @@ class Tables:
     statements: list[str]
     offset: int
     made: set[str] = field(default_factory=set)
+    # Puts a table of rows into the database at once (by Arrow); without it a large
+    # table is a VALUES statement, which DuckDB parses slowly (a second for the days).
+    put: Callable[[str, Sequence[tuple[str, str]], list[tuple[Any, ...]]], None] | None = None
 
     def _once(self, name: str, select: str) -> str:
         if name not in self.made:
@@ -62,6 +67,10 @@ class Tables:
             ("rank", "BIGINT"),
             ("rank_before", "BIGINT"),
         )
+        if self.put is not None and "days" not in self.made:
+            self.put("days", columns, rows)
+            self.made.add("days")
+            return "days"
         return self._once("days", rows_sql(columns, rows))
 
     def cells(self, ob_id: str, budget: m.Budget) -> str:

@@ -276,8 +276,11 @@ class AdvanceNoticeKind(Kind):
                 f" 1 AS phase, ts AS t1, seq AS t2 FROM {missing}"
             )
         union = " UNION ALL ".join(parts)
-        number = "ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY phase, t1, t2) AS occurrence"
-        names = ", ".join(number if c == "occurrence" else c for c in RESULT_NAMES)
+        number = {
+            "occurrence": "ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY phase, t1, t2) AS occurrence",
+            "pos": "ROW_NUMBER() OVER (ORDER BY phase, t1, t2) AS pos",
+        }
+        names = ", ".join(number.get(c, c) for c in RESULT_NAMES)
         plan.result("results", f"SELECT {names} FROM ({union}) u")
 
     def row_values(

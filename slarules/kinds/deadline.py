@@ -372,12 +372,12 @@ def _query(plan: Plan, ob: Deadline, yields: bool) -> None:
         complete = f"({missing} = '')"
     stops = plan.table(
         "stops",
-        f"SELECT case_id, ts, ord, {complete} AS complete, {missing} AS missing FROM ev_live"
+        f"SELECT case_id, ts, tr, {complete} AS complete, {missing} AS missing FROM ev_live"
         f" WHERE name = {lit(ob.stop)}",
     )
     ranked = plan.table(
         "complete",
-        f"SELECT case_id, ts, ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY ord) AS ci"
+        f"SELECT case_id, ts, ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY ts, tr) AS ci"
         f" FROM {stops} WHERE complete",
     )
     first_after = plan.table(
@@ -396,7 +396,7 @@ def _query(plan: Plan, ob: Deadline, yields: bool) -> None:
     lacking = plan.table(
         "lacking",
         f"SELECT case_id, k, missing FROM (SELECT p.case_id, p.k, s.missing, ROW_NUMBER() OVER"
-        f" (PARTITION BY p.case_id, p.k ORDER BY s.ord) AS n FROM {pick} p JOIN {stops} s ON"
+        f" (PARTITION BY p.case_id, p.k ORDER BY s.ts, s.tr) AS n FROM {pick} p JOIN {stops} s ON"
         f" s.case_id = p.case_id AND NOT s.complete AND (p.prev IS NULL OR s.ts >= p.prev)) x"
         f" WHERE n = 1",
     )

@@ -118,7 +118,7 @@ class MinDurationKind(Kind):
         )
         plan.result(
             "results",
-            f"SELECT {plan.columns(ob, case_id='e.case_id', occurrence='ROW_NUMBER() OVER (PARTITION BY e.case_id ORDER BY e.ts, e.seq)', status=status, code=code, start_us='e.ts', due_us=due, done_us=f'e.{field}', clock=lit('elapsed'), budget='a.label', timed='FALSE', v_time=f'e.{field}', v_count=lasted)}"
+            f"SELECT {plan.columns(ob, case_id='e.case_id', occurrence='ROW_NUMBER() OVER (PARTITION BY e.case_id ORDER BY e.ts, e.seq)', pos='ROW_NUMBER() OVER (ORDER BY e.ts, e.seq)', status=status, code=code, start_us='e.ts', due_us=due, done_us=f'e.{field}', clock=lit('elapsed'), budget='a.label', timed='FALSE', v_time=f'e.{field}', v_count=lasted)}"
             f" FROM ev_dist e JOIN {minimum} a ON a.valid_from <= e.ts AND e.ts < a.valid_to"
             f" WHERE e.name = {lit(ob.event)} AND {plan.in_window('e.ts')}",
         )

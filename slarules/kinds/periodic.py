@@ -194,14 +194,15 @@ class PeriodicKind(Kind):
             )
             cases = plan.table(
                 "cases",
-                f"SELECT p.*, v.device, v.device || ' ' || p.label AS case_id FROM {table} p"
+                f"SELECT p.*, v.device, v.d, v.device || ' ' || p.label AS case_id FROM {table} p"
                 f" CROSS JOIN ({devices}) v",
             )
             same_device = " AND e.device = c.device"
         else:
             cases = plan.table(
                 "cases",
-                f"SELECT p.*, CAST(NULL AS VARCHAR) AS device, p.label AS case_id FROM {table} p",
+                f"SELECT p.*, CAST(NULL AS VARCHAR) AS device, 0 AS d, p.label AS case_id FROM"
+                f" {table} p",
             )
             same_device = ""
         if ob.after_period_end is not None:
@@ -210,9 +211,9 @@ class PeriodicKind(Kind):
             match = "e.ts >= c.p_start AND e.ts < c.p_end"
         done = plan.table(
             "done",
-            f"SELECT c.label, c.p_start, c.p_end, c.n, c.device, c.case_id, MIN(e.ts) AS done"
+            f"SELECT c.label, c.p_start, c.p_end, c.n, c.device, c.d, c.case_id, MIN(e.ts) AS done"
             f" FROM {cases} c LEFT JOIN ev_dist e ON e.name = {lit(ob.deliverable)} AND {match}"
-            f"{same_device} GROUP BY c.label, c.p_start, c.p_end, c.n, c.device, c.case_id",
+            f"{same_device} GROUP BY c.label, c.p_start, c.p_end, c.n, c.device, c.d, c.case_id",
         )
         if ob.after_period_end is not None and ob.clock is not None:
             step = plan.tables.dated(ob.id, "after_period_end", ob.after_period_end)
@@ -247,7 +248,7 @@ class PeriodicKind(Kind):
         )
         plan.result(
             "results",
-            f"SELECT {plan.columns(ob, case_id='case_id', occurrence='1', status=status, code=code, start_us='p_start', due_us='due', done_us='done', clock=lit(ob.clock or 'elapsed'), budget='budget', period='label', uncovered=f'due IS NULL AND {plan.as_of} >= p_end')}"
+            f"SELECT {plan.columns(ob, case_id='case_id', occurrence='1', pos='ROW_NUMBER() OVER (ORDER BY n, d)', status=status, code=code, start_us='p_start', due_us='due', done_us='done', clock=lit(ob.clock or 'elapsed'), budget='budget', period='label', uncovered=f'due IS NULL AND {plan.as_of} >= p_end')}"
             f" FROM {timed}",
         )
 

@@ -199,6 +199,7 @@ class ServiceLevelKind(Kind):
             ob,
             case_id="p.label",
             occurrence="1",
+            pos="p.p_start",
             status=status,
             code=code,
             start_us="p.p_start",

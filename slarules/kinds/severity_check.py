@@ -111,7 +111,7 @@ class SeverityCheckKind(Kind):
         first = plan.table(
             "first",
             f"SELECT f.case_id, f.ts AS start, e.severity AS declared FROM {plan.first_of(ob.start)} f"
-            f" JOIN ev_live e ON e.case_id = f.case_id AND e.ord = f.ord",
+            f" JOIN ev_live e ON e.case_id = f.case_id AND e.seq = f.seq",
         )
         joined = plan.table(
             "joined",

@@ -233,8 +233,8 @@ class SolveOrEscalateKind(Kind):
         due = plan.due(pick, ob.clock, ob.pauses)
         solution = plan.first_of(ob.solved)
         escalation = (
-            f"(SELECT case_id, ts, ord FROM (SELECT case_id, ts, ord, ROW_NUMBER() OVER (PARTITION"
-            f" BY case_id ORDER BY ord) AS n FROM ev_live WHERE name = 'escalated' AND level >="
+            f"(SELECT case_id, ts, seq FROM (SELECT case_id, ts, seq, ROW_NUMBER() OVER (PARTITION"
+            f" BY case_id ORDER BY ts, tr) AS n FROM ev_live WHERE name = 'escalated' AND level >="
             f" {int(ob.escalate_to)}) x WHERE n = 1)"
         )
         ended = plan.table(
