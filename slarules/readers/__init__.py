@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..events import Rejection
+from ..messages import Msg
 from .csvlog import read_csv, scan_csv_cases
 from .jsonl import last_jsonl_positions, read_jsonl, read_jsonl_bytes, scan_jsonl_cases
 from .lines import (
@@ -34,6 +35,7 @@ __all__ = [
     "read_log",
     "read_logs",
     "undecodable",
+    "unreadable",
 ]
 
 Record = tuple[str, int, Mapping[str, Any] | Rejection]
@@ -60,7 +62,7 @@ def _open_text(path: str, encoding: str | None, newline: str) -> IO[str]:
     try:
         codecs.lookup(name)
     except LookupError:
-        raise LogError(f"unknown encoding {encoding!r}") from None
+        raise LogError("file.unknown_encoding", encoding=encoding) from None
     return io.TextIOWrapper(open_bytes(path), encoding=name, errors="strict", newline=newline)
 
 
@@ -82,7 +84,7 @@ def read_log(path: str, encoding: str | None = None, fmt: str | None = None) -> 
     except UnicodeDecodeError as exc:
         raise undecodable(source, encoding, exc, path) from None
     except (OSError, EOFError) as exc:  # a corrupt or truncated .gz, a read error
-        raise LogError(f"{source}: cannot be read: {exc}") from None
+        raise unreadable(source, exc) from None
     finally:
         if path != "-":
             stream.close()
@@ -94,12 +96,31 @@ def undecodable(
     """The error for a log that is not in the encoding it is read in, with a hint."""
     packed = compression_of(path)
     if packed:
-        hint = f" (the file is {packed}: unpack it first; gzip is read as it is)"
+        hint: Msg | None = Msg("file.hint_packed", (("packed", packed),))
     elif not encoding:
-        hint = " (exported from Excel or a Chinese Windows system? try --encoding gbk)"
+        hint = Msg("file.hint_gbk")
     else:
-        hint = ""
-    return LogError(f"{source}: cannot decode as {encoding or 'UTF-8'}: {exc.reason}{hint}")
+        hint = None
+    return LogError(
+        "file.undecodable",
+        source=source,
+        encoding=encoding or "UTF-8",
+        byte=undecodable_byte(exc),
+        hint=hint,
+    )
+
+
+def undecodable_byte(exc: UnicodeDecodeError) -> str:
+    """The first byte that does not decode, as ``0xb2``."""
+    data = exc.object
+    return f"0x{data[exc.start]:02x}" if exc.start < len(data) else "EOF"
+
+
+def unreadable(source: str, exc: BaseException) -> LogError:
+    """The error for a file that stops being readable (a corrupt or truncated .gz, an I/O
+    error): the system's own words of why are a value."""
+    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return LogError("file.unreadable", source=source, why=why)
 
 
 def read_logs(paths: list[str], encoding: str | None = None) -> Iterator[Record]:
