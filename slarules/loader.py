@@ -86,7 +86,7 @@ def close_to(word: object, choices: Iterable[object]) -> str | None:
 class _Errors:
     def __init__(self) -> None:
         self.items: list[RuleError] = []
-        self.unread = 0  # rules files that could not be read (their kind is unknown)
+        self.unread = 0  # rules files that could not be read or parsed (their kind is unknown)
 
     def at(
         self, doc: Document, path: YPath, code: str, *, on_key: bool = False, **values: object
@@ -399,6 +399,7 @@ def _read_documents(directory: Path, errors: _Errors) -> dict[str, list[Document
         doc, parse_errors = parse_yaml(raw, str(file))
         errors.extend(parse_errors)
         if doc is None:
+            errors.unread += 1  # its kind is unknown too
             continue
         kind = doc.data.get("kind")
         version = doc.data.get("apiVersion")

@@ -272,11 +272,13 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> RuleError:
     """A YAML syntax error, located; full-width punctuation near it is named as the cause."""
     mark = exc.problem_mark or exc.context_mark
     if mark is None:
-        return RuleError(Location(file), "yaml.syntax", (("why", str(exc)),))
+        return RuleError(Location(file), "yaml.syntax_raw", (("why", str(exc)),))
     lines = text.splitlines()
-    first = exc.context_mark.line if exc.context_mark is not None else mark.line
-    # The cause is on the line of the error or above it, back to where the construct began.
-    for number in range(mark.line, max(min(first, mark.line) - 1, mark.line - 5, -1), -1):
+    # The cause is on the line of the error or above it: back to where the construct began
+    # (a plain value may run on over lines), at least two lines and at most five.
+    began = exc.context_mark.line if exc.context_mark is not None else mark.line
+    first = max(min(began, mark.line - 2), mark.line - 5, 0)
+    for number in range(mark.line, first - 1, -1):
         found = fullwidth_in_line(lines[number], strict=True) if number < len(lines) else None
         if found is not None:
             return RuleError(Location(file, number + 1, found[0]), found[1])
@@ -290,8 +292,9 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> RuleError:
             if code == "yaml.why.undefined_alias":
                 why = Msg(code, (("name", problem.rpartition(" ")[2].strip("'")),))
             return RuleError(loc, "yaml.syntax", (("why", why),))
-    message = " ".join(p for p in (exc.context, exc.problem) if p)
-    return RuleError(loc, "yaml.syntax", (("why", message or None),))
+    # The last resort: PyYAML's own (English) words, as a value.
+    message = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
+    return RuleError(loc, "yaml.syntax_raw", (("why", message),))
 
 
 def parse_yaml(raw: bytes, file: str) -> tuple[Document | None, list[RuleError]]:
@@ -324,7 +327,7 @@ def parse_yaml(raw: bytes, file: str) -> tuple[Document | None, list[RuleError]]
         errors.append(_reader_error(text, exc, file))
         return None, errors
     except yaml.YAMLError as exc:
-        errors.append(RuleError(Location(file, 1, 1), "yaml.syntax", (("why", str(exc)),)))
+        errors.append(RuleError(Location(file, 1, 1), "yaml.syntax_raw", (("why", str(exc)),)))
         return None, errors
     finally:
         loader.dispose()
