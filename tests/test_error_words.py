@@ -532,8 +532,7 @@ def test_full_width_punctuation_in_chinese_text_is_text(rules_copy: Path) -> Non
         rules_copy,
         "response_times.yaml",
         "title: {zh: 远程支持电话响应, en: remote support phone response}",
-        "title: {zh: '远程支持，电话响应', en: remote support phone response}\n"
-        "    note: 注：远程，现场",
+        "title: {zh: 远程支持，电话响应：远程, en: remote support phone response}  # 注：远程，现场",
     )
     _edit(
         rules_copy,
