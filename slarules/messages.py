@@ -76,9 +76,6 @@ class Coded(Exception):
     def msg(self) -> Msg:
         return Msg(self.code, self.values)
 
-    def value(self, name: str, default: object = None) -> object:
-        return dict(self.values).get(name, default)
-
     def __str__(self) -> str:
         return describe(self.code, self.values)
 
