@@ -15,6 +15,7 @@ from .engine import AuditReport, Deadline
 from .errors import RuleError, RulesInvalid
 from .events import Event, Rejection
 from .results import Result
+from .wording import Wording, Words
 
 __all__ = [
     "AuditReport",
@@ -25,6 +26,8 @@ __all__ = [
     "Result",
     "RuleError",
     "RulesInvalid",
+    "Wording",
+    "Words",
     "load",
 ]
 

@@ -22,22 +22,21 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
+from .messages import Msg, Problem, Values
+
 __all__ = ["FALLBACKS", "CalendarNotCovered", "WorkCalendar"]
 
 FALLBACKS = ("error", "weekdays")
 
 
-class CalendarNotCovered(ValueError):
-    """A date falls in a year the working-day calendar does not cover."""
+class CalendarNotCovered(Problem):
+    """A date falls in a year the working-day calendar does not cover (a ValueError)."""
 
     def __init__(self, year: int, first_year: int, last_year: int) -> None:
+        super().__init__("calendar.not_covered", year=year, first=first_year, last=last_year)
         self.year = year
         self.first_year = first_year
         self.last_year = last_year
-        super().__init__(
-            f"no working-day calendar for {year} (rules cover {first_year}-{last_year}); "
-            "add the year to calendar.yaml or set fallback: weekdays"
-        )
 
     def __reduce__(self) -> tuple[type[CalendarNotCovered], tuple[int, int, int]]:
         # Raised in a worker process of a parallel audit, it travels back pickled.
@@ -53,8 +52,9 @@ class WorkCalendar:
     weekend days. ``weekend``: ``date.weekday()`` numbers of the usual rest days.
     ``fallback``: ``"error"`` or ``"weekdays"``, for dates outside the covered years.
 
-    Raises ``ValueError`` if a date is both a rest day and a working day, if a listed date lies
-    outside the covered years, or if the settings make no sense.
+    Raises :class:`~slarules.messages.Problem` (a ValueError) if a date is both a rest day and
+    a working day, if a listed date lies outside the covered years, or if the settings make no
+    sense.
     """
 
     first_year: int
@@ -72,24 +72,23 @@ class WorkCalendar:
     _per_week: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        years = (("first", self.first_year), ("last", self.last_year))
         if self.first_year > self.last_year:
-            raise ValueError(f"calendar covers {self.first_year}-{self.last_year}: empty range")
+            raise Problem("calendar.empty", years)
         if self.fallback not in FALLBACKS:
-            raise ValueError(f"fallback must be one of {FALLBACKS}, not {self.fallback!r}")
+            raise Problem("calendar.fallback", got=self.fallback, choices=FALLBACKS)
         if not self.weekend <= frozenset(range(7)) or len(self.weekend) == 7:
-            raise ValueError(f"weekend must be some of the weekdays 0-6, not {set(self.weekend)}")
+            raise Problem("calendar.weekend", got=tuple(sorted(self.weekend)))
         both = self.rest_days & self.workdays
         if both:
-            raise ValueError(f"both rest day and working day: {_dates(both)}")
+            raise Problem("calendar.both", _dates(both))
         outside = {
             d
             for d in self.rest_days | self.workdays
             if not self.first_year <= d.year <= self.last_year
         }
         if outside:
-            raise ValueError(
-                f"outside the covered years {self.first_year}-{self.last_year}: {_dates(outside)}"
-            )
+            raise Problem("calendar.outside", (*years, *_dates(outside)))
         lo = date(self.first_year, 1, 1).toordinal()
         hi = date(self.last_year, 12, 31).toordinal()
         rest = {d.toordinal() for d in self.rest_days}
@@ -243,7 +242,8 @@ class WorkCalendar:
                     return x
 
 
-def _dates(days: frozenset[date] | set[date]) -> str:
-    shown = sorted(days)[:5]
-    more = f" and {len(days) - 5} more" if len(days) > 5 else ""
-    return ", ".join(d.isoformat() for d in shown) + more
+def _dates(days: frozenset[date] | set[date]) -> Values:
+    """The first five days (ISO dates) and how many more there are."""
+    shown = tuple(d.isoformat() for d in sorted(days)[:5])
+    more = Msg("calendar.more", (("n", len(days) - 5),)) if len(days) > 5 else None
+    return (("dates", shown), ("more", more))

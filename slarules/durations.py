@@ -14,7 +14,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from .errors import short_repr as _shown
+from .messages import Msg, Problem
 
 Unit = Literal["s", "min", "h", "d", "wd"]
 
@@ -37,8 +37,8 @@ MAX_AMOUNT: dict[str, int] = {
 }
 
 
-class DurationError(ValueError):
-    """A duration string that does not follow the notation."""
+class DurationError(Problem):
+    """A duration string that does not follow the notation (a code and its values)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +63,13 @@ class Duration:
     def as_timedelta(self) -> timedelta:
         """The elapsed length; only for ``s``, ``min`` and ``h``."""
         if self.unit not in ELAPSED_UNITS:
-            raise DurationError(f"{self} counts days, not elapsed time")
+            raise DurationError("duration.not_elapsed", duration=self.label)
         return self.delta
 
     def as_days(self) -> int:
         """The whole number of days; only for ``d`` and ``wd``."""
         if self.unit not in DAY_UNITS:
-            raise DurationError(f"{self} is elapsed time, not days")
+            raise DurationError("duration.not_days", duration=self.label)
         return int(self.amount)
 
     def __str__(self) -> str:
@@ -80,26 +80,23 @@ def parse_duration(text: str) -> Duration:
     """Parse ``"30 min"``, ``"0.5 h"``, ``"2 d"``, ``"1 wd"``; at most 100 years in any unit."""
     match = _PATTERN.match(text) if isinstance(text, str) else None
     if match is None:
-        raise DurationError(
-            f"bad duration {_shown(text)}: write a number and a unit, one of {', '.join(UNITS)}"
-            " (e.g. '30 min', '4 h', '2 d', '5 wd')"
-        )
+        raise DurationError("duration.bad", text=text, units=UNITS)
     number, unit = match.groups()
     if unit not in UNITS:
-        hint = " (minutes are 'min')" if unit in ("m", "mins", "minute", "minutes") else ""
+        minutes = unit in ("m", "mins", "minute", "minutes")
         raise DurationError(
-            f"bad duration unit {_shown(unit)} in {_shown(text)}{hint}: "
-            f"use one of {', '.join(UNITS)}"
+            "duration.bad_unit",
+            unit=unit,
+            text=text,
+            hint=Msg("duration.minutes_are_min") if minutes else None,
+            units=UNITS,
         )
     try:
         amount = Decimal(number)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
-        raise DurationError(f"bad duration number in {text!r}") from exc
+        raise DurationError("duration.bad", text=text, units=UNITS) from exc
     if amount > MAX_AMOUNT[unit]:
-        raise DurationError(
-            f"duration {_shown(text)} is too long: at most {MAX_AMOUNT[unit]:,} {unit} "
-            "(100 years, the longest a duration may be)"
-        )
+        raise DurationError("duration.too_long", text=text, most=MAX_AMOUNT[unit], unit=unit)
     if unit in DAY_UNITS and amount != amount.to_integral_value():
-        raise DurationError(f"bad duration {_shown(text)}: days and working days are whole numbers")
+        raise DurationError("duration.whole_days", text=text)
     return Duration(amount, unit)  # type: ignore[arg-type]

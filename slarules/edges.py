@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pendulum
 
 from .events import in_range, out_of_range
+from .messages import Problem
 
 
 def parse_user_time(text: str, tz: ZoneInfo) -> datetime:
@@ -24,9 +25,10 @@ def parse_user_time(text: str, tz: ZoneInfo) -> datetime:
     try:
         parsed = pendulum.parse(raw, tz=str(tz.key), strict=False)
     except (ValueError, OverflowError, pendulum.parsing.exceptions.ParserError) as exc:
-        raise ValueError(f"cannot read time {text!r}: {exc}") from None
+        # pendulum's own words of why are a value (English)
+        raise Problem("time.unreadable", text=text, why=str(exc)) from None
     if not isinstance(parsed, datetime):
-        raise ValueError(f"{text!r} is not a point in time")
+        raise Problem("time.not_instant", text=text)
     if not in_range(parsed):  # before any conversion, which could leave datetime's years
         raise out_of_range(text)
     offset = parsed.utcoffset()

@@ -1,7 +1,8 @@
 """Event records: check one raw record against the contract's vocabulary.
 
 Pure: takes a mapping (from any reader) and returns an :class:`Event` or a
-:class:`Rejection` with the reason. Naive times are read in the contract's zone.
+:class:`Rejection` with the reason, a code and its values (the words are
+:mod:`slarules.wording`'s). Naive times are read in the contract's zone.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from . import model as m
+from .messages import Coded, Msg, Problem, Ref, Values, describe
 from .zones import SHARED as _shared_zones
 
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
@@ -46,12 +48,24 @@ class Event(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
+    """A record that cannot be used: where it is, and why as a code and its values.
+
+    The codes are the ``reject:`` section of the wording catalogues;
+    ``Words(lang).rejection(r)`` gives the reason in words. ``str()`` is the
+    rejection without words: ``file:line: code (name=value, ...)``.
+    """
+
     source: str
     line: int
-    reason: str
+    code: str
+    values: Values = ()
+
+    @property
+    def msg(self) -> Msg:
+        return Msg(self.code, self.values)
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.reason}"
+        return f"{self.source}:{self.line}: {describe(self.code, self.values)}"
 
 
 def in_range(at: datetime) -> bool:
@@ -59,12 +73,15 @@ def in_range(at: datetime) -> bool:
     return MIN_YEAR <= at.year <= MAX_YEAR
 
 
-class TimeOutOfRange(ValueError):
+class TimeOutOfRange(Problem):
     """A time outside :data:`TIME_RANGE`; ``text`` is the time as it was written."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(f"time {text!r} is outside the supported range ({TIME_RANGE})")
+        super().__init__("time.out_of_range", text=text, first=MIN_YEAR, last=MAX_YEAR)
         self.text = text
+
+    def __reduce__(self) -> tuple[type[TimeOutOfRange], tuple[str]]:
+        return type(self), (self.text,)
 
 
 def out_of_range(text: Any) -> TimeOutOfRange:
@@ -75,12 +92,13 @@ def out_of_range(text: Any) -> TimeOutOfRange:
 def parse_time(text: Any, tz: tzinfo) -> datetime:
     """ISO 8601 with or without offset; naive times are in ``tz``.
 
-    ValueError for a time that does not parse or lies outside :data:`TIME_RANGE`.
+    :class:`~slarules.messages.Problem` (a ValueError) for a time that does not parse
+    or lies outside :data:`TIME_RANGE`.
     """
     if isinstance(text, datetime):
         value = text
     elif not isinstance(text, str) or not text.strip():
-        raise ValueError(f"bad time {text!r}")
+        raise Problem("time.bad", text=text)
     else:
         raw = text.strip()
         if raw.endswith(("Z", "z")):  # Python 3.10's fromisoformat lacks "Z"
@@ -88,9 +106,7 @@ def parse_time(text: Any, tz: tzinfo) -> datetime:
         try:
             value = datetime.fromisoformat(raw)
         except ValueError:
-            raise ValueError(
-                f"bad time {text!r} (ISO 8601 expected, e.g. 2026-10-09T14:05+08:00)"
-            ) from None
+            raise Problem("time.not_iso", text=text) from None
     if not in_range(value):
         raise out_of_range(text)
     if value.tzinfo is None:
@@ -121,26 +137,24 @@ def _convert(contract: m.Contract, spec: m.FieldSpec, value: Any) -> Any:
     if kind == "severity":
         level = contract.level(str(value)) if isinstance(value, str) else None
         if level is None:
-            names = ", ".join(f"{lv.id}/{lv.zh}" for lv in contract.levels)
-            raise ValueError(f"unknown severity {value!r} (one of {names})")
+            names = tuple(f"{lv.id}/{lv.zh}" for lv in contract.levels)
+            raise Problem("value.unknown_severity", got=value, choices=names)
         return level.id
     if kind == "site":
         site = contract.site(str(value)) if isinstance(value, str) else None
         if site is None:
-            raise ValueError(
-                f"unknown site {value!r} (a city of the sites registry, e.g. 大连 or dalian)"
-            )
+            raise Problem("value.unknown_site", got=value)
         return site.id
     if kind in ("number", "integer", "level"):
         try:
             number = _number(value, kind != "number")
         except (ValueError, TypeError, OverflowError):
-            whole = "a whole number" if kind != "number" else "a number"
-            raise ValueError(f"{spec.name} must be {whole}, got {value!r}") from None
+            code = "value.not_whole" if kind != "number" else "value.not_number"
+            raise Problem(code, field=spec.name, got=value) from None
         if kind == "level":
             known = {s.level for s in contract.support_levels}
             if known and number not in known:
-                raise ValueError(f"unknown support level {value!r} (one of {sorted(known)})")
+                raise Problem("value.unknown_level", got=value, known=tuple(sorted(known)))
         elif spec.bounds is not None:
             _check_bounds(spec, number)
         return number
@@ -151,28 +165,29 @@ def _convert(contract: m.Contract, spec: m.FieldSpec, value: Any) -> Any:
             return tuple(s.strip() for s in value.split(";") if s.strip())
         if isinstance(value, list) and all(isinstance(s, str) for s in value):
             return tuple(value)
-        raise ValueError(f"sections must be a list of names, got {value!r}")
+        raise Problem("value.not_sections", field=spec.name, got=value)
     if kind == "period":
         if not isinstance(value, str) or not _PERIOD.match(value):
-            raise ValueError(f"period must look like 2026-10 or 2026-Q3, got {value!r}")
+            raise Problem("value.not_period", field=spec.name, got=value)
         return value
     if not isinstance(value, str):
-        raise ValueError(f"{spec.name} must be text, got {value!r}")
+        raise Problem("value.not_text", field=spec.name, got=value)
     return value
 
 
-def _shown(number: float) -> str:
-    return str(int(number)) if number == number and float(number).is_integer() else str(number)
+def _shown(number: float) -> int | float:
+    """A number as it is shown: a whole one as an int (``0``, not ``0.0``)."""
+    return int(number) if number == number and float(number).is_integer() else number
 
 
 def _check_bounds(spec: m.FieldSpec, number: float) -> None:
-    """Raise ValueError unless ``number`` lies within the field's min and max."""
+    """Raise :class:`Problem` unless ``number`` lies within the field's min and max."""
     if number != number:  # NaN: no bound holds or fails
-        raise ValueError(f"{spec.name} must be a number, got {number}")
+        raise Problem("value.not_number", field=spec.name, got=number)
     if spec.min is not None and number < spec.min:
-        raise ValueError(f"{spec.name} must be at least {_shown(spec.min)}, got {_shown(number)}")
+        raise Problem("value.below_min", field=spec.name, min=_shown(spec.min), got=_shown(number))
     if spec.max is not None and number > spec.max:
-        raise ValueError(f"{spec.name} must be at most {_shown(spec.max)}, got {_shown(number)}")
+        raise Problem("value.above_max", field=spec.name, max=_shown(spec.max), got=_shown(number))
 
 
 def _blank(value: Any) -> bool:
@@ -292,25 +307,29 @@ def _check_slowly(
     contract: m.Contract, raw: Mapping[str, Any], source: str, line: int, seq: int
 ) -> Event | Rejection:
     if not isinstance(raw, Mapping):
-        return Rejection(source, line, "the record is not an object")
+        return Rejection(source, line, "record.not_object")
     for name in _CORE_ORDER:
         if _blank(raw.get(name)):
-            return Rejection(source, line, f"missing field {name!r}")
+            return Rejection(source, line, "record.missing", (("field", name),))
     name = raw["event"]
     event_type = contract.events.get(name) if isinstance(name, str) else None
     if event_type is None:
         import difflib
 
         close = difflib.get_close_matches(str(name), list(contract.events), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return Rejection(source, line, f"unknown event {name!r}{hint}")
+        return Rejection(
+            source,
+            line,
+            "record.unknown_event",
+            (("event", name), ("close", next(iter(close), None))),
+        )
     if not isinstance(raw["case"], str):
         # A number is refused, not taken as text: 1 and "1" would become one case unseen.
-        return Rejection(source, line, f"case must be text (in quotes), got {raw['case']!r}")
+        return Rejection(source, line, "record.case_not_text", (("got", raw["case"]),))
     try:
         at = parse_time(raw["at"], contract.tz)
     except ValueError as exc:
-        return Rejection(source, line, str(exc))
+        return Rejection(source, line, *_problem(exc))
     facts: dict[str, Any] = {}
     for key, value in raw.items():
         if key in _CORE or _blank(value):
@@ -322,8 +341,28 @@ def _check_slowly(
         try:
             facts[key] = _convert(contract, spec, value)
         except ValueError as exc:
-            return Rejection(source, line, f"{name}: {exc}")
+            problem = Msg(*_problem(exc))
+            return Rejection(
+                source, line, "record.fact", (("event", _event_ref(name)), ("problem", problem))
+            )
     for spec in event_type.fields.values():
         if spec.required and spec.name not in facts:
-            return Rejection(source, line, f"{name}: missing field {spec.name!r}")
+            return Rejection(
+                source,
+                line,
+                "record.missing_fact",
+                (("event", _event_ref(name)), ("field", spec.name)),
+            )
     return Event(raw["case"], name, at, facts, source, line, seq)
+
+
+def _event_ref(event: str) -> Ref:
+    """An event's name as a message names it."""
+    return Ref("event", event)
+
+
+def _problem(exc: ValueError) -> tuple[str, Values]:
+    """A conversion's error as a code and values (any ValueError without one: its text)."""
+    if isinstance(exc, Coded):
+        return exc.code, exc.values
+    return "value.unreadable", (("why", str(exc)),)

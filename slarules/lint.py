@@ -14,6 +14,7 @@ from . import model as m
 from .conditions import All, Any_, Compare, Condition, Not, Value
 from .errors import Location, RuleError
 from .kinds import KINDS
+from .messages import Msg, Ref, Values
 
 _EPSILON_TIME = timedelta(seconds=1)
 _EPSILON_PCT = 0.01
@@ -46,27 +47,16 @@ def _probes(levels: tuple[m.Level, ...]) -> list[dict[str, Value | None]]:
     ]
 
 
-def _hms(value: timedelta) -> str:
-    minutes, seconds = divmod(int(value.total_seconds()), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m{seconds:02d}s"
+def _show(facts: dict[str, Value | None]) -> Values:
+    """Probed facts as (name, value) pairs, which the words show by the facts' names."""
+    return tuple(sorted(facts.items()))
 
 
-def _show(facts: dict[str, Value | None]) -> str:
-    parts = []
-    for name, value in sorted(facts.items()):
-        if isinstance(value, timedelta):
-            parts.append(f"{name} {_hms(value)}")
-        else:
-            parts.append(f"{name} {value:g}")
-    return ", ".join(parts)
-
-
-def _span(gaps: list[dict[str, Value | None]], fact: str) -> str:
+def _span(gaps: list[dict[str, Value | None]], fact: str) -> Msg | None:
     values = sorted(v for g in gaps if isinstance(v := g.get(fact), timedelta))
     if not values:
-        return ""
-    return f"outages from {_hms(values[0])} to {_hms(values[-1])} (as probed) "
+        return None
+    return Msg("lint.span", (("shortest", values[0]), ("longest", values[-1])))
 
 
 def _where(ob: m.Obligation) -> Location:
@@ -75,11 +65,13 @@ def _where(ob: m.Obligation) -> Location:
 
 
 def lint(contract: m.Contract, severity_file: str = "") -> list[RuleError]:
-    """Warnings about the contract itself (not about the YAML)."""
+    """Warnings about the contract itself (not about the YAML): codes of the ``lint:`` words."""
     warnings: list[RuleError] = []
 
-    def warn(location: Location, clause: str, message: str) -> None:
-        warnings.append(RuleError(location, message, severity="warning", clause=clause))
+    def warn(location: Location, clause: str, code: str, /, **values: object) -> None:
+        warnings.append(
+            RuleError(location, code, tuple(values.items()), severity="warning", clause=clause)
+        )
 
     sev_loc = Location(severity_file or f"{contract.source}/severity.yaml")
     clause = contract.levels[0].clause if contract.levels else ""
@@ -94,35 +86,36 @@ def lint(contract: m.Contract, severity_file: str = "") -> list[RuleError]:
         warn(
             sev_loc,
             clause,
-            f"[{clause}] severity gap: {_span(gaps, 'outage_duration')}match no level, "
-            f"e.g. {_show(gaps[-1])}; "
-            f"readings.severity_gap = {contract.reading('severity_gap')}",
+            "lint.severity_gap",
+            clause=clause,
+            span=_span(gaps, "outage_duration"),
+            example=_show(gaps[-1]),
+            reading=contract.reading("severity_gap"),
         )
     if overlaps:
         facts, matches = max(overlaps, key=lambda fm: len(fm[1]))
         warn(
             sev_loc,
             clause,
-            f"[{clause}] severity levels overlap: {_show(facts)} matches "
-            f"{', '.join(lv.id for lv in matches)}; resolved by readings.severity_overlap = "
-            f"{contract.reading('severity_overlap')}",
+            "lint.severity_overlap",
+            clause=clause,
+            facts=_show(facts),
+            levels=tuple(Ref("level", lv.id) for lv in matches),
+            reading=contract.reading("severity_overlap"),
         )
     for site in contract.sites:
         if contract.band_for(site.id, site.distance_km) is None:
             warn(
                 Location(f"{contract.source}/sites.yaml"),
                 "",
-                f"site {site.id} ({site.zh}, {site.distance_km:g} km) is beyond the last distance band: "
-                "no on-site arrival term",
+                "lint.beyond_bands",
+                site=Ref("site", site.id),
+                km=site.distance_km,
             )
     ids = {ob.id: ob for ob in contract.obligations}
     for ob in contract.obligations:
         if not ob.stated:
-            warn(
-                _where(ob),
-                ob.clause,
-                f"[{ob.clause}] {ob.id}: the contract states no such term; the value in the rules is a setting",
-            )
+            warn(_where(ob), ob.clause, "lint.not_stated", clause=ob.clause, obligation=ob.id)
         kind = KINDS[ob.type]
         clocked = kind.clocked(ob)
         budget = None if clocked is None else clocked.budget
@@ -132,7 +125,10 @@ def lint(contract: m.Contract, severity_file: str = "") -> list[RuleError]:
                     warn(
                         _where(ob),
                         ob.clause,
-                        f"[{ob.clause}] {ob.id}: no entry for severity {level.id} ({level.zh})",
+                        "lint.no_level_cell",
+                        clause=ob.clause,
+                        obligation=ob.id,
+                        level=Ref("level", level.id),
                     )
         if isinstance(budget, m.Budget) and budget.by == "band":
             for band in contract.bands:
@@ -140,12 +136,20 @@ def lint(contract: m.Contract, severity_file: str = "") -> list[RuleError]:
                     warn(
                         _where(ob),
                         ob.clause,
-                        f"[{ob.clause}] {ob.id}: no entry for band {band.id} ({band.zh})",
+                        "lint.no_band_cell",
+                        clause=ob.clause,
+                        obligation=ob.id,
+                        band=Ref("band", band.id),
                     )
         conflict = kind.conflict(ob)
         if conflict is not None and conflict[0] in ids:
             other, reading = ids[conflict[0]], conflict[1]
-            warn(_where(ob), ob.clause, _conflict_message(contract, ob, budget, other, reading))
+            warn(
+                _where(ob),
+                ob.clause,
+                "lint.conflict",
+                **_conflict(contract, ob, budget, other, reading),
+            )
     return warnings
 
 
@@ -156,13 +160,14 @@ def _longer(a: object, b: object) -> bool:
         return a != b
 
 
-def _conflict_message(
+def _conflict(
     contract: m.Contract,
     ob: m.Obligation,
     budget: m.Budget | None,
     other: m.Obligation,
     reading: str,
-) -> str:
+) -> dict[str, object]:
+    """The values of a conflict between two obligations' terms."""
     mine = None if budget is None else budget.cells.get("")
     diffs = []
     other_clock = KINDS[other.type].clocked(other)
@@ -172,9 +177,22 @@ def _conflict_message(
             cell = other_budget.cells.get(level.id)
             # A table that is looser than the general term is where the two disagree.
             if cell is not None and _longer(cell.current, mine.current):
-                diffs.append(f"{level.id} ({level.zh}) {cell.current} vs {mine.current}")
-    detail = "; ".join(diffs) if diffs else "the two terms overlap"
-    return (
-        f"[{ob.clause} / {other.clause}] {ob.id} conflicts with {other.id}: {detail}; "
-        f"readings.{reading} = {contract.reading(reading) if reading in contract.readings else '?'}"
-    )
+                diffs.append(
+                    Msg(
+                        "lint.differs",
+                        (
+                            ("level", Ref("level", level.id)),
+                            ("other", cell.current),
+                            ("mine", mine.current),
+                        ),
+                    )
+                )
+    return {
+        "clause": ob.clause,
+        "other_clause": other.clause,
+        "obligation": ob.id,
+        "other": other.id,
+        "detail": tuple(diffs) if diffs else Msg("lint.overlap"),
+        "reading": reading,
+        "value": contract.reading(reading) if reading in contract.readings else "?",
+    }

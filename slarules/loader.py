@@ -28,8 +28,9 @@ from .conditions import All, Any_, Compare, Condition, Not
 from .durations import Duration, DurationError, parse_duration
 from .errors import Location, RuleError, RulesInvalid, short_repr
 from .kinds import KINDS
+from .messages import Coded, Msg, Problem, Ref, Values
 from .schemas import RULE_KINDS, load_schema
-from .yamlsource import Document, parse_yaml
+from .yamlsource import Document, fullwidth_error, parse_yaml
 from .yamlsource import Path as YPath
 
 T = TypeVar("T")
@@ -76,18 +77,31 @@ def resolve_rules_dir(rules: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else bundled_rules_dir()
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def close_to(word: object, choices: Iterable[object]) -> str | None:
+    """The closest of ``choices`` to a mistyped ``word`` (for a "did you mean"), or None."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 class _Errors:
     def __init__(self) -> None:
         self.items: list[RuleError] = []
-        self.unread = 0  # rules files that could not be read (their kind is unknown)
+        self.unread = 0  # rules files that could not be read or parsed (their kind is unknown)
 
-    def at(self, doc: Document, path: YPath, message: str, *, key: bool = False) -> None:
-        self.items.append(RuleError(doc.locate(path, key=key), message, path))
+    def at(
+        self, doc: Document, path: YPath, code: str, *, on_key: bool = False, **values: object
+    ) -> None:
+        """An error at ``path`` of the document: a code of the ``rules:`` words and its values."""
+        self.items.append(
+            RuleError(doc.locate(path, key=on_key), code, tuple(values.items()), path)
+        )
+
+    def values_at(self, doc: Document, path: YPath, code: str, values: Values) -> None:
+        self.items.append(RuleError(doc.locate(path), code, values, path))
+
+    def problem(self, doc: Document, path: YPath, exc: Coded) -> None:
+        """An error that a value's own check raised (a bad duration, a calendar's days)."""
+        self.values_at(doc, path, exc.code, exc.values)
 
     def extend(self, errors: Iterable[RuleError]) -> None:
         self.items.extend(errors)
@@ -113,81 +127,175 @@ def _deepest(error: ValidationError) -> ValidationError:
     return error
 
 
+_ID_PATTERN = "^[a-z][a-z0-9_]*$"
+
+
+def _where(doc: Document, path: YPath) -> object:
+    """Where in the document, as an error names it: ``obligations[remote_response].budget``."""
+    return doc.where(path) or Msg("schema.document")
+
+
 def _report_schema_error(doc: Document, error: ValidationError, errors: _Errors) -> None:
+    """A JSON Schema error as a code and values. jsonschema's own (English) message is kept
+    only for what no code here covers (``schema.other``), as a value."""
     path: YPath = tuple(error.absolute_path)
-    where = ".".join(map(str, path)) or "the document"
+    if error.validator not in ("maxLength", "minLength") and _fullwidth(
+        doc, path, error.instance, errors
+    ):
+        return
+    where = _where(doc, path)
     schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
     expected: Any = error.validator_value
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+    validator = error.validator
+    instance = error.instance
+    on_key = "propertyNames" in error.schema_path
+    if validator == "additionalProperties" and isinstance(instance, dict):
         allowed = schema.get("properties", {})
-        for key in error.instance:
+        for key in instance:
             if key not in allowed:
-                hint = _suggest(key, allowed)
                 errors.at(
-                    doc, (*path, key), f"unknown key {short_repr(key)} in {where}{hint}", key=True
+                    doc,
+                    (*path, key),
+                    "schema.unknown_key",
+                    on_key=True,
+                    key=key,
+                    where=where,
+                    close=close_to(key, allowed),
                 )
         return
-    if error.validator == "maxLength" and isinstance(error.instance, str):
-        key = "propertyNames" in error.schema_path
+    if validator == "maxLength" and isinstance(instance, str):
         errors.at(
             doc,
-            (*path, error.instance) if key else path,
-            f"{where}: {'a key' if key else 'a value'} of {len(error.instance):,} characters, "
-            f"more than the {expected} an id, name or title may have",
-            key=key,
+            (*path, instance) if on_key else path,
+            "schema.key_too_long" if on_key else "schema.value_too_long",
+            on_key=on_key,
+            where=where,
+            length=len(instance),
+            limit=expected,
         )
         return
-    if error.validator == "required":
-        errors.at(doc, path, f"{where}: {error.message.replace(' property', ' key')}")
+    if validator == "minLength" and isinstance(instance, str):
+        errors.at(doc, path, "schema.empty", where=where)
         return
-    if error.validator in ("enum", "const"):
-        choices = expected if error.validator == "enum" else [expected]
-        hint = _suggest(str(error.instance), [str(c) for c in choices])
-        shown = ", ".join(map(str, choices))
-        errors.at(doc, path, f"{where}: {short_repr(error.instance)} is not one of: {shown}{hint}")
+    if validator == "required" and isinstance(instance, dict):
+        missing = [k for k in expected if k not in instance]
+        named = next(
+            (k for k in missing if repr(k) in error.message), missing[0] if missing else ""
+        )
+        errors.at(doc, path, "schema.required", where=where, key=named)
         return
-    if error.validator == "pattern" and isinstance(error.instance, str):
-        if "wd" in expected:
-            try:
-                parse_duration(error.instance)
-            except DurationError as exc:
-                errors.at(doc, path, f"{where}: {exc}")
-                return
-        if r"\d{4}-\d{2}-\d{2}" in expected:
-            errors.at(doc, path, f"{where}: bad date {error.instance!r}: write YYYY-MM-DD")
-            return
-    if error.validator == "type":
+    if validator in ("enum", "const"):
+        choices = expected if validator == "enum" else [expected]
         errors.at(
             doc,
             path,
-            f"{where}: expected {error.validator_value}, got {short_repr(error.instance)}",
+            "schema.not_one_of",
+            where=where,
+            got=instance,
+            choices=tuple(choices),
+            close=close_to(instance, choices),
         )
         return
+    if validator == "pattern" and isinstance(instance, str):
+        if "wd" in expected:
+            try:
+                parse_duration(instance)
+            except DurationError as exc:
+                errors.at(doc, path, "schema.at", where=where, problem=exc.msg)
+                return
+        if r"\d{4}-\d{2}-\d{2}" in expected:
+            errors.at(doc, path, "schema.bad_date", where=where, got=instance)
+            return
+        if expected == _ID_PATTERN:
+            errors.at(
+                doc,
+                (*path, instance) if on_key else path,
+                "schema.not_id",
+                on_key=on_key,
+                where=where,
+                got=instance,
+            )
+            return
+        if expected == r"^\d{4}$":
+            errors.at(
+                doc,
+                (*path, instance) if on_key else path,
+                "schema.not_year",
+                on_key=on_key,
+                where=where,
+                got=instance,
+            )
+            return
+    if validator == "type":
+        types = expected if isinstance(expected, list) else [expected]
+        errors.at(
+            doc,
+            path,
+            "schema.type",
+            where=where,
+            expected=tuple(Ref("type", str(t)) for t in types),
+            got=instance,
+        )
+        return
+    if validator == "minItems" and isinstance(instance, list):
+        errors.at(doc, path, "schema.too_few", where=where, limit=expected, count=len(instance))
+        return
+    if validator == "minProperties" and isinstance(instance, dict):
+        errors.at(doc, path, "schema.too_few_keys", where=where, limit=expected)
+        return
+    if validator in ("minimum", "maximum"):
+        code = "schema.minimum" if validator == "minimum" else "schema.maximum"
+        errors.at(doc, path, code, where=where, got=instance, limit=expected)
+        return
+    if validator == "uniqueItems" and isinstance(instance, list):
+        twice = next((x for i, x in enumerate(instance) if x in instance[:i]), None)
+        errors.at(doc, path, "schema.repeated", where=where, got=twice)
+        return
+    # The last resort: jsonschema's own words (English), cut short where they quote the value.
     message = error.message
-    if len(message) > 200:  # it quotes the value: say it short
-        message = message.replace(repr(error.instance), short_repr(error.instance))
-    errors.at(doc, path, f"{where}: {message}")
+    if len(message) > 200:
+        message = message.replace(repr(instance), short_repr(instance))
+    errors.at(doc, path, "schema.other", where=where, why=message)
+
+
+def _fullwidth(doc: Document, path: YPath, instance: object, errors: _Errors) -> bool:
+    """A value (or key) that fails the schema because a full-width colon, comma,
+    semicolon or space stands where YAML needs ASCII: named as such, at the character."""
+    texts = [instance] if isinstance(instance, str) else []
+    if isinstance(instance, dict):
+        texts += [key for key in instance if isinstance(key, str)]
+    if not any(fullwidth_error(text) is not None for text in texts):
+        return False
+    where = doc.locate(path)
+    found = doc.fullwidth_on(where.line)
+    if found is None:
+        return False
+    column, code = found
+    errors.items.append(RuleError(Location(where.file, where.line, column), code, (), path))
+    return True
 
 
 # ---------------------------------------------------------------- file stage
 
 
-def _odd_path(path: Path, exc: OSError) -> str:
-    """Why a path cannot be opened, in words (a loop, a dangling link, a missing file)."""
+def _odd_path(path: Path, exc: OSError) -> Msg:
+    """Why a path cannot be opened (a loop, a dangling link, a missing file)."""
     if exc.errno == errno.ELOOP:
-        return "a symbolic link loop"
+        return Msg("rules.link_loop")
     if isinstance(exc, FileNotFoundError) and path.is_symlink():
-        return f"a symbolic link to {os.readlink(path)}, which does not exist"
+        return Msg("rules.dangling_link", (("target", os.readlink(path)),))
     if isinstance(exc, FileNotFoundError):
-        return "no such file"
-    return exc.strerror or str(exc)
+        return Msg("rules.no_such_file")
+    return Msg("rules.os_error", (("why", exc.strerror or str(exc)),))
 
 
-def _too_big(size: int) -> str:
-    return (
-        f"the file is {size / 2**20:.1f} MiB; a rules, mapping or test-case file may hold at "
-        f"most {MAX_FILE_BYTES // 2**20} MiB"
-    )
+def _error(where: Location, msg: Msg) -> RuleError:
+    return RuleError(where, msg.code, msg.values)
+
+
+def _too_big(where: Location, size: int) -> RuleError:
+    mib = round(size / 2**20, 1)
+    return RuleError(where, "rules.too_big", (("size", mib), ("limit", MAX_FILE_BYTES // 2**20)))
 
 
 def _read_at_most(stream: Any, limit: int) -> bytes:
@@ -213,20 +321,20 @@ def _read_file(path: Path, *, regular_only: bool) -> bytes | RuleError:
     try:
         info = path.stat()
     except OSError as exc:
-        return RuleError(where, _odd_path(path, exc))
+        return _error(where, _odd_path(path, exc))
     if stat.S_ISDIR(info.st_mode):
-        return RuleError(where, "a directory, not a YAML file")
+        return RuleError(where, "rules.directory")
     if not stat.S_ISREG(info.st_mode) and (regular_only or not stat.S_ISFIFO(info.st_mode)):
-        return RuleError(where, "not a regular file (a pipe, device or socket): not read")
+        return RuleError(where, "rules.not_regular")
     if info.st_size > MAX_FILE_BYTES:
-        return RuleError(where, _too_big(info.st_size))
+        return _too_big(where, info.st_size)
     try:
         with path.open("rb") as stream:
             raw = _read_at_most(stream, MAX_FILE_BYTES + 1)  # a file that grew, or a pipe
     except OSError as exc:
-        return RuleError(where, _odd_path(path, exc))
+        return _error(where, _odd_path(path, exc))
     if len(raw) > MAX_FILE_BYTES:
-        return RuleError(where, _too_big(len(raw)))
+        return _too_big(where, len(raw))
     return raw
 
 
@@ -240,7 +348,7 @@ def read_document(path: Path, kind: str) -> Document:
     errors.extend(parse_errors)
     if doc is not None:
         if doc.data.get("kind") != kind:
-            errors.at(doc, ("kind",), f"expected kind {kind!r}, got {doc.data.get('kind')!r}")
+            errors.at(doc, ("kind",), "rules.kind_expected", kind=kind, got=doc.data.get("kind"))
         else:
             _schema_errors(doc, load_schema(kind), errors)
     if errors.items or doc is None:
@@ -255,29 +363,25 @@ def _rules_files(directory: Path, errors: _Errors) -> list[Path]:
         info = directory.stat()
     except OSError as exc:
         if isinstance(exc, FileNotFoundError) and not directory.is_symlink():
-            errors.items.append(RuleError(where, "no such rules directory"))
+            errors.items.append(RuleError(where, "rules.no_directory"))
         else:
-            errors.items.append(RuleError(where, f"rules directory: {_odd_path(directory, exc)}"))
+            why = _odd_path(directory, exc)
+            errors.items.append(RuleError(where, "rules.directory_error", (("why", why),)))
         return []
     if not stat.S_ISDIR(info.st_mode):
-        errors.items.append(
-            RuleError(where, "not a directory: the rules are a directory of .yaml files")
-        )
+        errors.items.append(RuleError(where, "rules.not_directory"))
         return []
     root = Path(os.path.realpath(directory))
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not files:
-        errors.items.append(RuleError(where, "no .yaml files in the rules directory"))
+        errors.items.append(RuleError(where, "rules.no_yaml"))
     kept = []
     for file in files:
         if file.is_symlink():
             target = Path(os.path.realpath(file))
             if root not in target.parents:
                 errors.items.append(
-                    RuleError(
-                        Location(str(file)),
-                        f"a symbolic link to {target}, outside the rules directory: refused",
-                    )
+                    RuleError(Location(str(file)), "rules.link_outside", (("target", str(target)),))
                 )
                 continue
         kept.append(file)
@@ -295,25 +399,25 @@ def _read_documents(directory: Path, errors: _Errors) -> dict[str, list[Document
         doc, parse_errors = parse_yaml(raw, str(file))
         errors.extend(parse_errors)
         if doc is None:
+            errors.unread += 1  # its kind is unknown too
             continue
         kind = doc.data.get("kind")
         version = doc.data.get("apiVersion")
         if version != API_VERSION:
-            errors.at(doc, ("apiVersion",), f"apiVersion must be {API_VERSION!r}, got {version!r}")
+            errors.at(doc, ("apiVersion",), "rules.api_version", expected=API_VERSION, got=version)
             continue
         if kind in ("TestCases", "Mapping"):
             use = "slarules test" if kind == "TestCases" else "slarules import --mapping"
+            errors.at(doc, ("kind",), "rules.not_rules", kind=kind, use=use)
+            continue
+        if kind not in RULE_KINDS:
             errors.at(
                 doc,
                 ("kind",),
-                f"a {kind} file is not part of the rules: keep it outside the rules "
-                f"directory and use it with `{use}`",
-            )
-            continue
-        if kind not in RULE_KINDS:
-            hint = _suggest(str(kind), RULE_KINDS)
-            errors.at(
-                doc, ("kind",), f"unknown kind {kind!r}{hint}; one of {', '.join(RULE_KINDS)}"
+                "rules.unknown_kind",
+                kind=kind,
+                close=close_to(kind, RULE_KINDS),
+                kinds=tuple(RULE_KINDS),
             )
             continue
         before = len(errors.items)
@@ -346,7 +450,7 @@ class _Builder:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            self.errors.at(doc, path, f"bad date {text!r}: no such day")
+            self.errors.at(doc, path, "rules.no_such_day", text=text)
             return None
 
     def duration(
@@ -357,19 +461,18 @@ class _Builder:
         units: tuple[str, ...] | None,
         what: str | None = None,
     ) -> Duration | None:
-        """A duration; ``what`` ("a budget") names a term that must be more than 0."""
+        """A duration; ``what`` (``term.budget``: a code of the ``rules:`` words) names a term
+        that must be more than 0."""
         try:
             value = parse_duration(raw)
         except DurationError as exc:
-            self.errors.at(doc, path, str(exc))
+            self.errors.problem(doc, path, exc)
             return None
         if units is not None and value.unit not in units:
-            self.errors.at(
-                doc, path, f"{raw!r}: this clock counts in {' or '.join(units)}, not {value.unit}"
-            )
+            self.errors.at(doc, path, "rules.wrong_unit", got=raw, units=units, unit=value.unit)
             return None
         if what is not None and value.amount <= 0:
-            self.errors.at(doc, path, f"{what} must be more than 0, got {raw!r}")
+            self.errors.at(doc, path, "rules.not_positive", term=Msg(what), got=raw)
             return None
         return value
 
@@ -394,9 +497,7 @@ class _Builder:
                 return None
             start = datetime(day.year, day.month, day.day, tzinfo=self.tz)
             if starts and starts[-1] is not None and start <= starts[-1]:
-                self.errors.at(
-                    doc, (*path, i, "from"), "dates of effect must be in increasing order"
-                )
+                self.errors.at(doc, (*path, i, "from"), "rules.dates_order")
                 return None
             starts.append(start)
             values.append(value)
@@ -408,14 +509,21 @@ class _Builder:
         if isinstance(raw, dict):
             reading = self.readings.get(raw["reading"])
             if reading is None:
-                hint = _suggest(raw["reading"], self.readings)
-                self.errors.at(doc, (*path, "reading"), f"unknown reading {raw['reading']!r}{hint}")
+                known = self.readings
+                self.unknown(
+                    doc, (*path, "reading"), "rules.unknown_reading", raw["reading"], known
+                )
                 return ""
             name = reading.value
         if name not in self.event_names:
-            hint = _suggest(name, self.event_names)
-            self.errors.at(doc, path, f"unknown event {name!r}{hint}")
+            self.unknown(doc, path, "rules.unknown_event", name, self.event_names)
         return str(name)
+
+    def unknown(
+        self, doc: Document, path: YPath, code: str, name: object, known: Iterable[object]
+    ) -> None:
+        """``unknown event 'x' (did you mean 'y'?)``: a name the contract does not have."""
+        self.errors.at(doc, path, code, name=name, close=close_to(name, known))
 
     def text(self, raw: dict[str, str]) -> m.Text:
         return m.Text(raw["zh"], raw["en"])
@@ -427,7 +535,7 @@ class _Builder:
         try:
             self.tz = ZoneInfo(data["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
-            self.errors.at(doc, ("timezone",), f"unknown time zone {data['timezone']!r}")
+            self.errors.at(doc, ("timezone",), "rules.unknown_zone", zone=data["timezone"])
         for name, raw in data["readings"].items():
             self.readings[name] = m.Reading(name, raw["value"], raw["clause"])
 
@@ -447,7 +555,7 @@ class _Builder:
             parsed = self.duration(doc, (*path, "value"), value, ("s", "min", "h"))
             return Compare(raw["fact"], raw["op"], parsed.as_timedelta() if parsed else 0.0)
         if not isinstance(value, (int, float)):
-            self.errors.at(doc, (*path, "value"), f"{raw['fact']} is compared with a number")
+            self.errors.at(doc, (*path, "value"), "rules.compared_with_number", fact=raw["fact"])
             value = 0.0
         return Compare(raw["fact"], raw["op"], float(value))
 
@@ -457,12 +565,12 @@ class _Builder:
         for i, raw in enumerate(doc.data["levels"]):
             path: YPath = ("levels", i)
             if raw["id"] in self.level_ids:
-                self.errors.at(doc, (*path, "id"), f"duplicate level id {raw['id']!r}")
+                self.errors.at(doc, (*path, "id"), "rules.duplicate_level", id=raw["id"])
             self.level_ids.add(raw["id"])
             for name in (raw["id"], raw["zh"], raw["en"], *raw.get("aliases", [])):
                 key = name.casefold()
                 if names.get(key, raw["id"]) != raw["id"]:
-                    self.errors.at(doc, path, f"name {name!r} is used by two levels")
+                    self.errors.at(doc, path, "rules.level_name_twice", name=name)
                 names[key] = raw["id"]
             out.append(
                 m.Level(
@@ -488,27 +596,19 @@ class _Builder:
             site = m.Site(raw["id"], raw["zh"], raw["pinyin"], float(raw["distance_km"]))
             for name in (site.id, site.zh, site.pinyin):
                 if names.get(name.casefold(), site.id) != site.id:
-                    self.errors.at(doc, ("sites", i), f"site name {name!r} is used twice")
+                    self.errors.at(doc, ("sites", i), "rules.site_name_twice", name=name)
                 names[name.casefold()] = site.id
             sites.append(site)
         site_ids = {s.id for s in sites}
         if doc.data["origin"] not in site_ids:
-            self.errors.at(
-                doc,
-                ("origin",),
-                f"unknown site {doc.data['origin']!r}{_suggest(doc.data['origin'], site_ids)}",
-            )
+            self.unknown(doc, ("origin",), "rules.unknown_site", doc.data["origin"], site_ids)
         bands = []
         for i, raw in enumerate(doc.data["bands"]):
             for j, sid in enumerate(raw.get("sites", [])):
                 if sid not in site_ids:
-                    self.errors.at(
-                        doc,
-                        ("bands", i, "sites", j),
-                        f"unknown site {sid!r}{_suggest(sid, site_ids)}",
-                    )
+                    self.unknown(doc, ("bands", i, "sites", j), "rules.unknown_site", sid, site_ids)
             if raw["id"] in self.band_ids:
-                self.errors.at(doc, ("bands", i, "id"), f"duplicate band id {raw['id']!r}")
+                self.errors.at(doc, ("bands", i, "id"), "rules.duplicate_band", id=raw["id"])
             self.band_ids.add(raw["id"])
             max_km = raw.get("max_km")
             bands.append(
@@ -531,11 +631,13 @@ class _Builder:
             self.errors.at(
                 doc,
                 (*path, key),
-                f"{name}: min and max bound number and integer fields, not {spec['type']}",
+                "rules.bounds_type",
+                field=name,
+                type=spec["type"],
             )
             low = high = None
         if low is not None and high is not None and low > high:
-            self.errors.at(doc, (*path, "min"), f"{name}: min {low} is more than max {high}")
+            self.errors.at(doc, (*path, "min"), "rules.min_over_max", field=name, min=low, max=high)
         return m.FieldSpec(
             name,
             spec["type"],
@@ -554,10 +656,8 @@ class _Builder:
             }
             for i, undone in enumerate(raw.get("undoes", [])):
                 if undone not in names or undone == name:
-                    hint = _suggest(undone, names)
-                    self.errors.at(
-                        doc, ("events", name, "undoes", i), f"unknown event {undone!r}{hint}"
-                    )
+                    where = ("events", name, "undoes", i)
+                    self.unknown(doc, where, "rules.unknown_event", undone, names)
             out[name] = m.EventType(
                 name, raw["zh"], raw["en"], MappingProxyType(fields), tuple(raw.get("undoes", []))
             )
@@ -570,7 +670,7 @@ class _Builder:
         for i, raw in enumerate(doc.data.get("intervals", [])):
             path: YPath = ("intervals", i)
             if raw["id"] in ids:
-                self.errors.at(doc, (*path, "id"), f"duplicate interval id {raw['id']!r}")
+                self.errors.at(doc, (*path, "id"), "rules.duplicate_interval", id=raw["id"])
             ids.add(raw["id"])
             start = self.event(doc, (*path, "start"), raw["start"])
             end = self.event(doc, (*path, "end"), raw["end"])
@@ -581,7 +681,7 @@ class _Builder:
                 )
             )
         if sum(1 for spec in out if spec.duration_fact) > 1:
-            self.errors.at(doc, ("intervals",), "only one interval may give a duration fact")
+            self.errors.at(doc, ("intervals",), "rules.one_duration_fact")
         return tuple(out)
 
     def calendar(self, doc: Document) -> WorkCalendar:
@@ -591,7 +691,7 @@ class _Builder:
         covers = dict(data["covers"])
         if covers["from"] > covers["to"]:
             self.errors.at(
-                doc, ("covers",), f"covers from {covers['from']} to {covers['to']}: backwards"
+                doc, ("covers",), "rules.covers_backwards", first=covers["from"], last=covers["to"]
             )
             covers["to"] = covers["from"]
         for year, raw in data["years"].items():
@@ -599,7 +699,8 @@ class _Builder:
                 for i, text in enumerate(raw[key]):
                     day = self.date_of(doc, ("years", year, key, i), text)
                     if day is not None and str(day.year) != str(year):
-                        self.errors.at(doc, ("years", year, key, i), f"{text} is not in {year}")
+                        where = ("years", year, key, i)
+                        self.errors.at(doc, where, "rules.not_in_year", text=text, year=year)
                     elif day is not None:
                         target.add(day)
         missing = [
@@ -611,7 +712,10 @@ class _Builder:
             self.errors.at(
                 doc,
                 ("covers",),
-                f"covers {covers['from']}-{covers['to']} but has no data for {missing}",
+                "rules.covers_missing",
+                first=covers["from"],
+                last=covers["to"],
+                years=tuple(missing),
             )
         weekend = frozenset(WEEKDAYS.index(d) for d in data.get("weekend", ["sat", "sun"]))
         try:
@@ -623,8 +727,8 @@ class _Builder:
                 weekend=weekend,
                 fallback=data.get("fallback", "error"),
             )
-        except ValueError as exc:  # a day both rest and working, or outside the years
-            self.errors.at(doc, ("years",), str(exc))
+        except Problem as exc:  # a day both rest and working, or outside the years
+            self.errors.problem(doc, ("years",), exc)
             return WorkCalendar(
                 first_year=covers["from"],
                 last_year=covers["to"],
@@ -635,26 +739,24 @@ class _Builder:
     def budget(self, doc: Document, path: YPath, raw: Any, units: tuple[str, ...]) -> m.Budget:
         if not isinstance(raw, dict):
             return m.Budget(
-                None, MappingProxyType({"": self.dated(doc, path, raw, units, "a budget")})
+                None, MappingProxyType({"": self.dated(doc, path, raw, units, "term.budget")})
             )
         keys = self.level_ids if raw["by"] == "severity" else self.band_ids
         cells: dict[str, m.Dated[Any] | None] = {}
         for key, value in raw["table"].items():
             cpath = (*path, "table", key)
             if key not in keys:
-                what = "severity" if raw["by"] == "severity" else "band"
-                self.errors.at(doc, cpath, f"unknown {what} {key!r}{_suggest(key, keys)}", key=True)
+                code = "rules.unknown_severity" if raw["by"] == "severity" else "rules.unknown_band"
+                self.errors.at(doc, cpath, code, on_key=True, name=key, close=close_to(key, keys))
             cells[key] = (
-                None if value == "n/a" else self.dated(doc, cpath, value, units, "a budget")
+                None if value == "n/a" else self.dated(doc, cpath, value, units, "term.budget")
             )
         return m.Budget(raw["by"], MappingProxyType(cells))
 
     def severities(self, doc: Document, path: YPath, raw: list[str]) -> tuple[str, ...]:
         for i, name in enumerate(raw):
             if name not in self.level_ids:
-                self.errors.at(
-                    doc, (*path, i), f"unknown severity {name!r}{_suggest(name, self.level_ids)}"
-                )
+                self.unknown(doc, (*path, i), "rules.unknown_severity", name, self.level_ids)
         return tuple(raw)
 
     def obligation(
@@ -673,9 +775,7 @@ class _Builder:
         )
         for j, pid in enumerate(raw.get("pauses", [])):
             if pid not in pause_ids:
-                self.errors.at(
-                    doc, (*path, "pauses", j), f"unknown pause {pid!r}{_suggest(pid, pause_ids)}"
-                )
+                self.unknown(doc, (*path, "pauses", j), "rules.unknown_pause", pid, pause_ids)
         kind = KINDS.get(raw["type"])
         if kind is None:  # pragma: no cover - the schema admits only registered kinds
             return None
@@ -720,24 +820,25 @@ class _Place:
         name = str(self._value(path))
         known = self.builder.obligation_ids
         if name not in known:
-            self.error(path, f"unknown obligation {name!r}{_suggest(name, known)}")
+            self.error(path, "rules.unknown_obligation", name=name, close=close_to(name, known))
         return name
 
     def reading(self, *path: str | int) -> str:
         name = str(self._value(path))
         if name not in self.builder.readings:
-            self.error(path, f"unknown reading {name!r}{_suggest(name, self.builder.readings)}")
+            known = self.builder.readings
+            self.error(path, "rules.unknown_reading", name=name, close=close_to(name, known))
         return name
 
-    def error(self, path: tuple[str | int, ...], message: str) -> None:
-        self.builder.errors.at(self.doc, (*self.path, *path), message)
+    def error(self, path: tuple[str | int, ...], code: str, **values: object) -> None:
+        self.builder.errors.values_at(self.doc, (*self.path, *path), code, tuple(values.items()))
 
 
 def _one(by_kind: dict[str, list[Document]], kind: str, errors: _Errors) -> Document | None:
     docs = by_kind.get(kind, [])
     if len(docs) > 1:
         for doc in docs[1:]:
-            errors.at(doc, ("kind",), f"a second {kind} file (the first is {docs[0].file})")
+            errors.at(doc, ("kind",), "rules.second_file", kind=kind, first=docs[0].file)
     return docs[0] if docs else None
 
 
@@ -756,8 +857,7 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
         if absent and not errors.unread:  # an unread file may be the one
             errors.items.append(
                 RuleError(
-                    Location(str(directory)),
-                    f"no file of kind {', '.join(absent)} in the rules directory",
+                    Location(str(directory)), "rules.missing_kinds", (("kinds", tuple(absent)),)
                 )
             )
         raise RulesInvalid(errors.items)
@@ -780,11 +880,8 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
     calendar = b.calendar(calendar_doc)
     for name, reading in b.readings.items():
         if name in ("workaround_start", "solved_means") and reading.value not in b.event_names:
-            errors.at(
-                contract_doc,
-                ("readings", name, "value"),
-                f"unknown event {reading.value!r}{_suggest(reading.value, b.event_names)}",
-            )
+            at = ("readings", name, "value")
+            b.unknown(contract_doc, at, "rules.unknown_event", reading.value, b.event_names)
     pauses: dict[str, m.Pause] = {}
     for i, raw in enumerate(contract_doc.data.get("pauses", [])):
         pauses[raw["id"]] = m.Pause(
@@ -808,7 +905,9 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
                 errors.at(
                     doc,
                     ("obligations", i, "id"),
-                    f"duplicate obligation id {raw['id']!r} (first in {seen[raw['id']]})",
+                    "rules.duplicate_obligation",
+                    id=raw["id"],
+                    first=seen[raw["id"]],
                 )
                 continue
             ob = b.obligation(doc, i, raw, set(pauses))
@@ -821,10 +920,8 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
         site_ids = {s.id for s in sites}
         for i, raw in enumerate(devices_doc.data["devices"]):
             if raw.get("site") and raw["site"] not in site_ids:
-                errors.at(
-                    devices_doc,
-                    ("devices", i, "site"),
-                    f"unknown site {raw['site']!r}{_suggest(raw['site'], site_ids)}",
+                b.unknown(
+                    devices_doc, ("devices", i, "site"), "rules.unknown_site", raw["site"], site_ids
                 )
             devices.append(
                 m.Device(

@@ -9,35 +9,24 @@ when, something is written out.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import NamedTuple, TypeAlias
+from typing import NamedTuple
 
 from .durations import Duration
+from .messages import NO_VALUES, Msg, Ref, Values
 from .model import Text
 
+__all__ = [
+    "NO_VALUES",
+    "STATUSES",
+    "Finding",
+    "Msg",
+    "Ref",
+    "Result",
+    "Step",
+    "Values",
+]
+
 STATUSES = ("met", "breached", "pending", "not_applicable")
-
-
-class Ref(NamedTuple):
-    """A name the contract gives (shown by its title in each language).
-
-    ``kind`` is one of ``event``, ``obligation``, ``level``, ``band``, ``site``,
-    ``device``, ``clock``, ``section`` (a required section of a report, by key).
-    """
-
-    kind: str
-    id: str
-
-
-class Msg(NamedTuple):
-    """A piece of wording inside another: a code and its values."""
-
-    code: str
-    values: Values = ()
-
-
-# (name, value) pairs: a tuple, so a finding's values can be one shared constant.
-Values: TypeAlias = tuple[tuple[str, object], ...]
-NO_VALUES: Values = ()
 
 
 # Immutable named tuples rather than frozen dataclasses: an audit builds one

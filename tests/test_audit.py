@@ -124,7 +124,7 @@ def test_bad_records_are_rejected_with_line_and_counted(tmp_path: Path) -> None:
     log = tmp_path / "bad.jsonl"
     log.write_text("\n".join(lines) + "\n", "utf-8")
     result = CliRunner().invoke(
-        main, ["audit", str(log), "--as-of", "2026-11-01", "--format", "json"]
+        main, ["audit", str(log), "--as-of", "2026-11-01", "--format", "json", "--lang", "en"]
     )
     assert result.exit_code == 3
     doc = json.loads(result.stdout)
@@ -142,6 +142,8 @@ def test_bad_records_are_rejected_with_line_and_counted(tmp_path: Path) -> None:
     assert "missing field 'sections'" in reasons[5]
     assert "missing field 'event'" in reasons[6]
     assert "broken JSON" in reasons[7]
+    codes = {r["line"]: r["code"] for r in doc["rejected"]}
+    assert codes[2] == "record.unknown_event" and codes[7] == "json.broken"
     assert all(r["source"] == str(log) for r in doc["rejected"])
     # The good records are still audited.
     assert any(

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from slarules.calendar import CalendarNotCovered, WorkCalendar
 from slarules.cli import main
+from slarules.wording import Words
 
 ROOT = Path(__file__).resolve().parent.parent
 CALENDAR_YAML = ROOT / "rules" / "calendar.yaml"
@@ -281,10 +282,12 @@ def test_uncovered_year_raises_naming_it(call: Any, year: int) -> None:
     with pytest.raises(CalendarNotCovered) as err:
         call()
     assert err.value.year == year
-    assert str(err.value) == (
+    assert err.value.code == "calendar.not_covered"
+    assert Words("en").problem(err.value) == (
         f"no working-day calendar for {year} (rules cover 2008-2026); "
         "add the year to calendar.yaml or set fallback: weekdays"
     )
+    assert str(err.value) == f"calendar.not_covered (year={year}, first=2008, last=2026)"
     assert isinstance(err.value, ValueError)
 
 

@@ -91,7 +91,7 @@ def _leftovers(folder: Path) -> list[str]:
 def test_an_audit_that_stops_writes_no_part_of_its_document(tmp_path: Path, fmt: str) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(EXAMPLE.read_bytes() + UNDECODABLE)  # found after every case of the example
-    result = CliRunner().invoke(main, ["audit", str(bad), *AS_OF, "--format", fmt])
+    result = CliRunner().invoke(main, ["audit", str(bad), *AS_OF, "--format", fmt, *EN])
     assert result.exit_code == 2
     assert "cannot decode as UTF-8" in _one_line(result.stderr)
     assert result.stdout == ""
@@ -105,7 +105,9 @@ def test_a_date_beyond_the_calendar_late_in_the_log_leaves_stdout_empty(
     late.write_text(log.read_text("utf-8") + BEYOND_CALENDAR, "utf-8")
     # As of 2032 the 2031 record is in the log (before, it had not happened yet).
     as_of = ["--as-of", "2032-01-01"]
-    result = CliRunner().invoke(main, ["audit", str(late), *as_of, "--format", "json", "-j", jobs])
+    result = CliRunner().invoke(
+        main, ["audit", str(late), *as_of, "--format", "json", "-j", jobs, *EN]
+    )
     assert result.exit_code == 2
     assert "no working-day calendar for 2031" in _one_line(result.stderr)
     assert result.stdout == ""
@@ -114,7 +116,7 @@ def test_a_date_beyond_the_calendar_late_in_the_log_leaves_stdout_empty(
 def test_explain_and_import_that_stop_write_nothing(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(EXAMPLE.read_bytes() + UNDECODABLE)
-    explained = CliRunner().invoke(main, ["explain", str(bad), "INC-2610-001", *AS_OF])
+    explained = CliRunner().invoke(main, ["explain", str(bad), "INC-2610-001", *AS_OF, *EN])
     assert explained.exit_code == 2
     assert "cannot decode" in _one_line(explained.stderr)
     assert explained.stdout == ""
@@ -214,7 +216,7 @@ def test_an_output_file_is_kept_when_the_run_fails_and_replaced_when_it_complete
     target.write_text("previous\n", "utf-8")
     target.chmod(0o640)
     args = ["audit"] if command == "audit" else ["report", "--month", "2026-10"]
-    failed = CliRunner().invoke(main, [*args, str(bad), *AS_OF, "-o", str(target)])
+    failed = CliRunner().invoke(main, [*args, str(bad), *AS_OF, "-o", str(target), *EN])
     assert failed.exit_code == 2
     assert "cannot decode" in _one_line(failed.stderr)
     assert target.read_text("utf-8") == "previous\n"

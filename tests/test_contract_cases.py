@@ -29,7 +29,7 @@ def test_there_are_bundled_cases() -> None:
     "outcome", OUTCOMES, ids=[f"{Path(o.file).stem}:{o.name}" for o in OUTCOMES]
 )
 def test_bundled_case(outcome: Outcome) -> None:
-    assert outcome.passed, "\n".join(outcome.failures)
+    assert outcome.passed, "\n".join(outcome.messages())
 
 
 def test_a_case_without_expectations_is_an_error(tmp_path: Path) -> None:
@@ -56,8 +56,10 @@ def test_a_failing_case_prints_expected_against_got(tmp_path: Path) -> None:
     )
     (outcome,) = run_file(file)
     assert not outcome.passed
-    assert any("expected met, got breached" in f for f in outcome.failures)
+    assert [f.code for f in outcome.failures] == ["expect.wrong_status", "expect.wrong_due"]
+    assert any("expected met, got breached" in f for f in outcome.messages())
     assert any(
         "expected due 2026-03-02T09:15:00+08:00, got 2026-03-02T09:10:00+08:00" in f
-        for f in outcome.failures
+        for f in outcome.messages()
     )
+    assert any("期望 达标, 实际为 违约" in f for f in outcome.messages("zh"))

@@ -23,6 +23,7 @@ from slarules.cli import main
 from slarules.loader import bundled_rules_dir
 from slarules.readers import read_log
 from slarules.readers.csvrecords import csv_records
+from slarules.wording import Words
 
 BUNDLED = slarules.load()
 FUZZ = settings(
@@ -123,7 +124,8 @@ def test_far_out_times_give_results_or_rejections_that_reconcile(
     assert report.read == len(batch) == parts
     for rejection in report.rejected:  # only for a time outside the range, and saying so
         assert not all(map(in_range, time_values(batch[rejection.line - 1]))), rejection
-        assert "outside the supported range (years 1000 to 8999)" in rejection.reason
+        reason = Words("en").rejection(rejection)
+        assert "outside the supported range (years 1000 to 8999)" in reason
     wanted = sum(all(map(in_range, time_values(r))) for r in batch)
     assert report.used + report.duplicates + report.after_as_of == wanted
 
@@ -139,7 +141,7 @@ def test_far_out_times_at_the_command_line_never_give_a_traceback(
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "far.jsonl"
         log.write_text(text, "utf-8")
-        args = ["audit", str(log), "--format", "json", "--as-of", "2026-11-01"]
+        args = ["audit", str(log), "--format", "json", "--as-of", "2026-11-01", "--lang", "en"]
         result = CliRunner().invoke(main, [*args, "--from", "2026-10", "--to", "2026-10"])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.stderr

@@ -15,12 +15,14 @@ from click.testing import CliRunner
 
 import slarules
 from slarules.cli import main
+from slarules.wording import Words
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTED = {"case": "A", "event": "reported", "severity": "minor", "site": "沈阳"}
 
 
 EN = ["--lang", "en"]  # these tests read the English messages
+WORDS = Words("en")  # and the library's rejections in English
 
 
 def counts(read: int, used: int, rejected: int) -> dict[str, int]:
@@ -183,9 +185,13 @@ def test_a_far_out_export_time_rejects_its_row(tmp_path: Path, contract: slarule
     list(run)
     assert run.counts.read == 2
     assert run.counts.reconciles
-    assert [str(r) for r in run.counts.rejections] == [
+    assert [WORDS.rejected(r) for r in run.counts.rejections] == [
         f"{export}:3: sys_updated_at: time '31/12/9999 23:59' is outside the supported range "
         "(years 1000 to 8999)"
+    ]
+    assert [str(r) for r in run.counts.rejections] == [
+        f"{export}:3: row.column (column='sys_updated_at', problem=time.out_of_range "
+        "(text='31/12/9999 23:59', first=1000, last=8999))"
     ]
 
 
@@ -361,7 +367,8 @@ LOG_HEADER = "case,event,at,note\n"
             'A,responded,2026-10-01T08:00,"one\ntwo" more\nA,responded,2026-10-01T08:05,\n',
             3,
             {
-                2: "closes on line 3, where no record ends (',' expected after '\"')",
+                2: "closes on line 3, where no record ends (a closing quote is not "
+                "followed by the delimiter or the line end)",
                 3: "missing field 'event'",  # its own record, read again
             },
         ),
@@ -443,7 +450,7 @@ def test_an_export_keeps_quoted_newlines_and_loses_one_row_to_an_unclosed_quote(
     list(run)
     assert run.counts.read == true_rows
     assert run.counts.reconciles
-    assert [(r.line, r.reason.split(" is not")[0]) for r in run.counts.rejections] == [
+    assert [(r.line, WORDS.rejection(r).split(" is not")[0]) for r in run.counts.rejections] == [
         (quoted[1], "broken quoting: a quoted field opened on this line")
     ]
 

@@ -30,7 +30,11 @@ from slarules.importer import (
     write_jsonl,
 )
 from slarules.importer.timeformat import TimeFormat, TimeFormatError
+from slarules.messages import Problem
 from slarules.readers import LogError, read_logs
+from slarules.wording import Words
+
+EN = Words("en")  # the words of the library's errors and rejections, in English
 
 ROOT = Path(__file__).resolve().parent.parent
 MAPPINGS = ROOT / "mappings"
@@ -170,8 +174,9 @@ def test_any_delimiter_encoding_and_gzip(
     for path in (plain, packed):
         assert per_case(records(import_export(sn_mapping, [path], contract, encoding))) == want
     if encoding != "utf-8":
-        with pytest.raises(LogError, match=r"cannot decode as utf-8-sig.*encoding"):
+        with pytest.raises(LogError) as info:
             list(import_export(sn_mapping, [plain], contract))
+        assert re.search(r"cannot decode as utf-8-sig.*encoding", EN.problem(info.value))
 
 
 # ---------------------------------------------------------------- counts and rejections
@@ -196,9 +201,9 @@ def test_bad_rows_are_rejected_with_their_line(
     path = write_csv(tmp_path / "bad.csv", HEADER, rows)
     run = import_export(sn_mapping, [path], contract)
     triples = list(run)
-    rejected = {t[1]: t[2].reason for t in triples if isinstance(t[2], Rejection)}
+    rejected = {t[1]: EN.rejection(t[2]) for t in triples if isinstance(t[2], Rejection)}
     assert sorted(rejected) == [3, 4, 5, 6, 7, 9]
-    assert "31/11/2026" in rejected[3] and "day is out of range" in rejected[3]
+    assert "31/11/2026" in rejected[3] and "no such date" in rejected[3]
     assert rejected[4] == "no case id (column 'number')"
     assert "expected d/m/Y H:M[:S]" in rejected[5]
     assert rejected[6] == "7 cells but the header has 6"
@@ -208,7 +213,16 @@ def test_bad_rows_are_rejected_with_their_line(
     assert (counts.read, counts.imported, counts.skipped, counts.rejected) == (9, 2, 1, 6)
     assert counts.reconciles
     assert counts.skip_reasons == {"case without a usable report (its first row was rejected)": 1}
-    assert str(counts.rejections[0]).startswith(f"{path}:3: sys_updated_at: bad time")
+    assert EN.rejected(counts.rejections[0]).startswith(f"{path}:3: sys_updated_at: bad time")
+    codes = {r.line: r.code for r in counts.rejections}
+    assert codes == {
+        3: "row.column",
+        4: "row.no_case",
+        5: "row.column",
+        6: "csv.too_many_cells",
+        7: "row.unknown_severity",
+        9: "row.no_time",
+    }
     # The rejections reach the audit as rejections, with file and line.
     _, audit_rejected, read = check_records(contract, import_export(sn_mapping, [path], contract))
     assert (
@@ -220,10 +234,12 @@ def test_missing_column_refuses_the_file(
     contract: slarules.Contract, sn_mapping: Any, tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "x.csv", ["number", "state", "sys_updated_at"], [["a", "b", "c"]])
-    with pytest.raises(LogError, match=r"no column 'incident_state'.*'priority'"):
+    with pytest.raises(LogError) as info:
         list(import_export(sn_mapping, [path], contract))
-    with pytest.raises(LogError, match="no such file"):
+    assert re.search(r"no column 'incident_state'.*'priority'", EN.problem(info.value))
+    with pytest.raises(LogError) as info:
         list(import_export(sn_mapping, [tmp_path / "nope.csv"], contract))
+    assert EN.problem(info.value).endswith("nope.csv: no such file")
 
 
 @needs_bpic
@@ -341,7 +357,9 @@ def test_xes_trace_attributes_apply_to_its_events(
         (1, {"case": "T-1", "event": "escalated", "at": "2026-11-02T09:00:00+08:00", "level": 2}),
         (2, {"case": "T-1", "event": "responded", "at": "2026-11-02T01:03:00+00:00"}),
     ]  # fmt: skip
-    assert [(r.line, r.reason) for r in lost] == [(3, "an event outside any trace has no case")]
+    assert [(r.line, EN.rejection(r)) for r in lost] == [
+        (3, "an event outside any trace has no case")
+    ]
     assert run.counts.reconciles and run.counts.read == 3
 
 
@@ -353,7 +371,7 @@ def refused(tmp_path: Path, contract: slarules.Contract, text: str) -> list[str]
     path.write_text(text, encoding="utf-8")
     with pytest.raises(RulesInvalid) as info:
         load_mapping(path, contract)
-    return [str(e).replace(str(path), "m.yaml") for e in info.value.errors]
+    return [EN.rules_error(e).replace(str(path), "m.yaml") for e in info.value.errors]
 
 
 def test_malformed_mapping_is_refused_at_line_and_column(
@@ -415,8 +433,10 @@ def test_time_formats() -> None:
     for bad in ("%d/%m/%Y", "d/m H:M", "d/m/Y [H:M", "d/d/m/Y"):
         with pytest.raises(TimeFormatError):
             TimeFormat.of(bad, TZ)
-    with pytest.raises(ValueError, match="expected d/m/Y"):
+    with pytest.raises(ValueError) as info:
         TimeFormat.of("d/m/Y", TZ).parse("2026-11-24")
+    assert isinstance(info.value, Problem)
+    assert EN.problem(info.value) == "bad time '2026-11-24' (expected d/m/Y)"
 
 
 # ---------------------------------------------------------------- order, grouping, streaming
@@ -453,7 +473,7 @@ def test_grouped_export_streams_and_refuses_a_case_that_comes_back(
         next(stream)
         assert run.counts.read <= 6  # the first ticket's events come before the file is read
         rest = [t for t in stream]
-        assert isinstance(rest[-1][2], Rejection) and "comes back" in rest[-1][2].reason
+        assert isinstance(rest[-1][2], Rejection) and "comes back" in EN.rejection(rest[-1][2])
         assert rest[-1][1] == len(rows) + 1
         got = per_case(records(import_export(mapping, [path], contract)))
         assert got == want

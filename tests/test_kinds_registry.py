@@ -266,7 +266,8 @@ def test_a_new_kind_is_one_module_plus_its_schema(acknowledge_kind: Kind, tmp_pa
     )
     with pytest.raises(slarules.RulesInvalid) as caught:
         slarules.load(rules)
-    assert any("acknowledge.yaml" in str(e) and "clock" in str(e) for e in caught.value.errors)
+    words = [slarules.Words("en").rules_error(e) for e in caught.value.errors]
+    assert any("acknowledge.yaml" in e and "clock" in e for e in words)
 
 
 def test_an_unregistered_kind_is_unknown_to_the_schema(tmp_path: Path) -> None:
@@ -275,7 +276,8 @@ def test_an_unregistered_kind_is_unknown_to_the_schema(tmp_path: Path) -> None:
     (rules / "acknowledge.yaml").write_text(NEW_OBLIGATION, "utf-8")
     with pytest.raises(slarules.RulesInvalid) as caught:
         slarules.load(rules)
-    assert any("'acknowledge' is not one of" in str(e) for e in caught.value.errors)
+    words = [slarules.Words("en").rules_error(e) for e in caught.value.errors]
+    assert any("'acknowledge' is not one of" in e for e in words)
 
 
 # ---------------------------------------------------------------- no import cycle

@@ -95,7 +95,7 @@ def test_deep_nesting_is_one_located_error(document: tuple[int, str]) -> None:
             read_document(path, "Devices")
             deep = []
         except RulesInvalid as exc:
-            deep = [e for e in exc.errors if "levels deep" in e.message]
+            deep = [e for e in exc.errors if e.code == "yaml.too_deep"]
             for error in exc.errors:
                 assert error.location.file == str(path)
                 assert 1 <= error.location.line <= text.count("\n") + 1, error

@@ -16,6 +16,9 @@ from slarules import model as m
 from slarules.cli import main
 from slarules.errors import RulesInvalid
 from slarules.loader import bundled_rules_dir, load_contract
+from slarules.wording import Words
+
+EN = Words("en")  # the words of the rules errors the library raises, in English
 
 RULES = bundled_rules_dir()
 
@@ -138,9 +141,10 @@ def test_each_bundled_file_names_its_schema_for_editors() -> None:
 
 
 def test_validate_lists_the_contracts_real_gaps() -> None:
-    result = CliRunner().invoke(main, ["validate", "--format", "json"])
+    result = CliRunner().invoke(main, ["validate", "--format", "json", "--lang", "en"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
+    assert {w["code"] for w in doc["warnings"]} >= {"lint.severity_gap", "lint.conflict"}
     text = "\n".join(w["message"] for w in doc["warnings"])
     assert "severity gap" in text and "overlap" in text
     assert "general_response conflicts with remote_response: minor" in text
@@ -300,8 +304,8 @@ def test_broken_rules_are_refused_at_their_line(
 ) -> None:
     edit(rules_copy, file, old, new)
     errors = errors_of(rules_copy)
-    matching = [e for e in errors if message in e.message]
-    assert matching, [str(e) for e in errors]
+    matching = [e for e in errors if message in EN.rules_message(e)]
+    assert matching, [EN.rules_error(e) for e in errors]
     error = matching[0]
     assert error.location.file.endswith(file)
     expected_line = line_of(rules_copy, file, new.strip().splitlines()[-1].strip())
@@ -330,12 +334,14 @@ def test_all_errors_of_a_run_are_reported(rules_copy: Path) -> None:
 def test_file_level_errors(rules_copy: Path, content: bytes, message: str) -> None:
     (rules_copy / "extra.yaml").write_bytes(content)
     errors = errors_of(rules_copy)
-    assert any(message in e.message and e.location.file.endswith("extra.yaml") for e in errors)
+    assert any(
+        message in EN.rules_message(e) and e.location.file.endswith("extra.yaml") for e in errors
+    )
 
 
 def test_invalid_utf8_points_at_the_line(rules_copy: Path) -> None:
     (rules_copy / "extra.yaml").write_bytes(b"apiVersion: slarules/v1\n\nkind: \xc3\x28\n")
-    error = next(e for e in errors_of(rules_copy) if "UTF-8" in e.message)
+    error = next(e for e in errors_of(rules_copy) if "UTF-8" in EN.rules_message(e))
     assert (error.location.line, error.location.column) == (3, 7)
 
 
@@ -352,7 +358,7 @@ def test_alias_bomb_is_refused_quickly(rules_copy: Path) -> None:
     started = time.perf_counter()
     errors = errors_of(rules_copy)
     assert time.perf_counter() - started < 5
-    assert any("alias bomb" in e.message for e in errors)
+    assert any("alias bomb" in EN.rules_message(e) for e in errors)
 
 
 def test_a_tag_that_would_run_code_runs_nothing(rules_copy: Path, tmp_path: Path) -> None:
@@ -362,13 +368,15 @@ def test_a_tag_that_would_run_code_runs_nothing(rules_copy: Path, tmp_path: Path
         "utf-8",
     )
     errors = errors_of(rules_copy)
-    assert any("not allowed" in e.message for e in errors)
+    assert any("not allowed" in EN.rules_message(e) for e in errors)
     assert not marker.exists()
 
 
 def test_cli_prints_errors_with_exit_2_and_no_traceback(rules_copy: Path) -> None:
     edit(rules_copy, "response_times.yaml", "stop: responded", "stop: respond")
-    result = CliRunner().invoke(main, ["validate", "--rules", str(rules_copy)])
+    result = CliRunner().invoke(main, ["validate", "--rules", str(rules_copy), "--lang", "en"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "response_times.yaml:" in result.output and "unknown event 'respond'" in result.output
+    chinese = CliRunner().invoke(main, ["validate", "--rules", str(rules_copy), "--lang", "zh"])
+    assert "response_times.yaml:" in chinese.output and "没有事件 'respond'" in chinese.output

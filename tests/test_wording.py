@@ -54,8 +54,11 @@ def test_the_catalogues_have_the_same_keys_and_placeholders() -> None:
 def test_chinese_has_no_latin_words_in_its_own_wording() -> None:
     """zh.yaml's words, its placeholders and the names and notations it quotes aside."""
     quoted = re.compile(
-        r"readings\.(\w+|\{\w+\})( = \w+)?|--[a-z-]+|\{[^}]*\}"
+        r"readings\.(\w+|\{\w+\})( = \w+)?|--[a-z-]+|\{[^}]*\}|`[^`]*`|'[^']*'"
         r"|slarules|n/a|ISO 8601|JSON Lines|UTF-8|\bnow\b|\bauto\b"  # what the user types
+        # formats and tools by their names, the notations of dates, sizes and characters
+        r"|JSON Schema|\b(YAML|JSON|CSV|XES|gzip|zip|xz|bzip2|zstd|7z|Excel|Windows|gbk)\b"
+        r"|\bstrptime\b|\bMiB\b|U\+[0-9A-F]{4}|YYYY-MM-DD"
     )
     for key, value in _flat(catalogue("zh")).items():
         if key.startswith("help.") or key == "language" or not isinstance(value, str):

@@ -15,13 +15,16 @@ from ..calendar import CalendarNotCovered
 from ..errors import RulesInvalid
 from ..events import Rejection
 from ..reporters import FORMATS
+from . import language
 from .common import (
     EXIT_BREACHED,
     EXIT_OK,
     EXIT_REJECTED,
     EXIT_USAGE,
     as_of_option,
+    echo_rules_errors,
     fail,
+    fail_with,
     judge_all_option,
     lang_option,
     load_rules,
@@ -126,7 +129,7 @@ def _guarded(results: Iterator[Any]) -> Iterator[Any]:
     try:
         yield from results
     except (LogError, CalendarNotCovered) as exc:
-        fail(str(exc))
+        fail_with(exc)
 
 
 def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
@@ -236,8 +239,7 @@ def audit(
                 results = (r for r in results if r.status == "breached")
             get(fmt)(audit, results, contract, lang, out)
     if fmt in ("json", "csv") and audit.rejected:
-        for rejection in audit.rejected:
-            click.echo(say("rejected", rejection=rejection), err=True)
+        echo_rejections(contract, audit.rejected)
     for run in options.import_runs:
         for line in run.counts.report_lines():
             click.echo(say("import", line=line), err=True)
@@ -326,7 +328,7 @@ def _audit_in_parts(
             judge_all=options.judge_all,
         )
     except (LogError, CalendarNotCovered) as exc:
-        fail(str(exc))
+        fail_with(exc)
     if joined is None and explicit:
         click.echo(say("one_process", why=say("one_process.fell_back")), err=True)
     return joined
@@ -345,8 +347,7 @@ def export_mapping(name: str, contract: m.Contract) -> Any:
     try:
         return load_mapping(path, contract)
     except RulesInvalid as exc:
-        for error in exc.errors:
-            click.echo(str(error), err=True)
+        echo_rules_errors(exc.errors)
         sys.exit(EXIT_USAGE)
 
 
@@ -365,14 +366,14 @@ def _bound(text: str | None, contract: m.Contract, what: str, *, end: bool) -> d
     import re
 
     from ..clocks import period_end
-    from ..events import MAX_YEAR, MIN_YEAR, out_of_range
+    from ..events import MAX_YEAR, MIN_YEAR
 
     if text is None:
         return None
     month = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
     if month:
         if not MIN_YEAR <= int(month[1]) <= MAX_YEAR:
-            fail(f"{what}: {out_of_range(text)}")
+            fail(say("time_out_of_range", option=what, text=text, first=MIN_YEAR, last=MAX_YEAR))
         start = (
             datetime(int(month[1]), int(month[2]), 1, tzinfo=contract.tz)
             if 1 <= int(month[2]) <= 12
@@ -443,6 +444,15 @@ def _no_case(case: str, log: str, whole: Any) -> None:
     known = sorted({r.case for r in whole.results} | set(whole.cases))
     close = difflib.get_close_matches(case, known, n=1, cutoff=0.6)
     fail(say("no_case", case=case, log=log, hint=did_you_mean(close)))
+
+
+def echo_rejections(contract: m.Contract, rejections: Any) -> None:
+    """``rejected: file:line: reason`` on standard error, in the CLI's language."""
+    from ..wording import Wording
+
+    words = Wording(contract, language.current())
+    for rejection in rejections:
+        click.echo(say("rejected", rejection=words.rejected(rejection)), err=True)
 
 
 def did_you_mean(close: list[str]) -> str:

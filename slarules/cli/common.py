@@ -12,7 +12,8 @@ from typing import Any, NoReturn
 import click
 
 from .. import model as m
-from ..errors import RulesInvalid
+from ..errors import RuleError, RulesInvalid
+from ..messages import Coded
 from . import language, output
 from .helpformat import Command, Context
 from .language import help_text, say
@@ -28,14 +29,26 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
+def fail_with(error: Coded) -> NoReturn:
+    """:func:`fail` with an error that is a code and values (a log that cannot be read, a
+    year the calendar lacks), in the CLI's language."""
+    fail(language.words().problem(error))
+
+
+def echo_rules_errors(errors: list[RuleError]) -> None:
+    """Each rules (mapping, test-case) error on its line, ``file:line:column: message``."""
+    words = language.words()
+    for error in errors:
+        click.echo(words.rules_error(error), err=True)
+
+
 def load_rules(rules: str | None) -> m.Contract:
     from ..loader import load_contract
 
     try:
         return load_contract(rules)
     except RulesInvalid as exc:
-        for error in exc.errors:
-            click.echo(str(error), err=True)
+        echo_rules_errors(exc.errors)
         click.echo(say("rules_errors", count=len(exc.errors)), err=True)
         sys.exit(EXIT_USAGE)
 

@@ -11,6 +11,7 @@ from ..reporters.deadlines import DUE_FORMATS
 from .auditing import did_you_mean
 from .common import (
     fail,
+    fail_with,
     lang_option,
     load_rules,
     main,
@@ -89,6 +90,6 @@ def due(
             for ob in chosen
         ]
     except CalendarNotCovered as exc:
-        fail(str(exc))
+        fail_with(exc)
     with document() as out:
         DUE_FORMATS[fmt](at, deadlines, contract, lang, out)

@@ -6,18 +6,18 @@ import sys
 
 import click
 
-from .auditing import export_mapping
+from .auditing import echo_rejections, export_mapping
 from .common import (
     EXIT_OK,
     EXIT_REJECTED,
-    fail,
+    fail_with,
     lang_option,
     load_rules,
     main,
     rules_option,
 )
 from .helpformat import command_help
-from .language import help_text, say
+from .language import help_text
 from .output import document
 
 
@@ -47,9 +47,8 @@ def import_cmd(
         try:
             write_jsonl(run, out)
         except LogError as exc:
-            fail(str(exc))
-    for rejection in run.counts.rejections:
-        click.echo(say("rejected", rejection=rejection), err=True)
+            fail_with(exc)
+    echo_rejections(contract, run.counts.rejections)
     for line in run.counts.report_lines():
         click.echo(line, err=True)
     sys.exit(EXIT_REJECTED if run.counts.rejected else EXIT_OK)

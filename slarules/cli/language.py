@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from ..wording import LANGUAGES, catalogue
+from ..wording import LANGUAGES, Words, catalogue
 
 # With no language in the environment (unset, C, POSIX): the contract's own.
 DEFAULT = "zh"
@@ -72,6 +72,11 @@ def reset() -> None:
 def say(key: str, **values: object) -> str:
     """A message of the CLI (``cli:`` section) in the current language."""
     return str(catalogue(_current)["cli"][key]).format(**values)
+
+
+def words() -> Words:
+    """The current language's words for what needs no contract (errors, rejections)."""
+    return Words(_current)
 
 
 def help_text(key: str) -> str:

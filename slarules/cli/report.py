@@ -9,12 +9,13 @@ import click
 
 from ..calendar import CalendarNotCovered
 from ..reporters.summary import SUMMARY_FORMATS
-from .auditing import AuditOptions, read_records
+from .auditing import AuditOptions, echo_rejections, read_records
 from .common import (
     EXIT_OK,
     EXIT_REJECTED,
     as_of_option,
     fail,
+    fail_with,
     judge_all_option,
     lang_option,
     load_rules,
@@ -69,7 +70,7 @@ def report(
 
     from ..clocks import DAY, period_start
     from ..engine import Audit, checked_records
-    from ..events import MAX_YEAR, MIN_YEAR, Event, out_of_range
+    from ..events import MAX_YEAR, MIN_YEAR, Event
     from ..monthly import build, month_bounds
     from ..readers import LogError
     from ..reporters.rows import record_counts
@@ -78,7 +79,7 @@ def report(
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         fail(say("bad_month", text=month))
     if not MIN_YEAR <= int(month[:4]) <= MAX_YEAR:
-        fail(f"--month: {out_of_range(month)}")
+        fail(say("time_out_of_range", option="--month", text=month, first=MIN_YEAR, last=MAX_YEAR))
     when = user_time(as_of, contract, "--as-of") or datetime.now(contract.tz)
     start, end = month_bounds(month, contract.tz)
     first = start
@@ -100,11 +101,10 @@ def report(
             )
             results = list(audit)
         except (LogError, CalendarNotCovered) as exc:
-            fail(str(exc))
+            fail_with(exc)
         summary = build(
             contract, month, events, results, when, trend, record_counts(audit), audit.unjudged
         )
         SUMMARY_FORMATS[fmt](summary, lang, out)
-    for rejection in audit.rejected:
-        click.echo(say("rejected", rejection=rejection), err=True)
+    echo_rejections(contract, audit.rejected)
     sys.exit(EXIT_REJECTED if audit.rejected else EXIT_OK)

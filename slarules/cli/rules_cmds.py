@@ -8,11 +8,13 @@ from typing import Any
 
 import click
 
-from ..errors import RulesInvalid
+from ..errors import RuleError, RulesInvalid
+from ..wording import Wording, Words
 from .common import (
     EXIT_BREACHED,
     EXIT_OK,
     EXIT_USAGE,
+    echo_rules_errors,
     fail,
     lang_option,
     main,
@@ -44,13 +46,15 @@ def validate(rules: str | None, fmt: str, strict: bool, lang: str) -> None:
         contract = load_contract(rules)
     except RulesInvalid as exc:
         if fmt == "json":
-            _write_json({"valid": False, "errors": [_error_dict(e) for e in exc.errors]}, [])
+            words = Words(lang)
+            errors = [_error_dict(e, words) for e in exc.errors]
+            _write_json({"valid": False, "errors": errors}, [], words)
         else:
-            for error in exc.errors:
-                click.echo(str(error), err=True)
+            echo_rules_errors(exc.errors)
             click.echo(say("errors", count=len(exc.errors)), err=True)
         sys.exit(EXIT_USAGE)
     warnings = lint(contract)
+    named = Wording(contract, lang)  # the warnings name levels and sites in the language
     if fmt == "json":
         _write_json(
             {
@@ -60,10 +64,11 @@ def validate(rules: str | None, fmt: str, strict: bool, lang: str) -> None:
                 "errors": [],
             },
             warnings,
+            named,
         )
     else:
         for warning in warnings:
-            click.echo(str(warning))
+            click.echo(named.rules_error(warning))
         click.echo(
             say(
                 "valid",
@@ -77,19 +82,21 @@ def validate(rules: str | None, fmt: str, strict: bool, lang: str) -> None:
     sys.exit(EXIT_BREACHED if strict and warnings else EXIT_OK)
 
 
-def _write_json(head: dict[str, Any], warnings: list[Any]) -> None:
+def _write_json(head: dict[str, Any], warnings: list[RuleError], words: Words) -> None:
     with document() as out:
-        whole = {**head, "warnings": [_error_dict(w) for w in warnings]}
+        whole = {**head, "warnings": [_error_dict(w, words) for w in warnings]}
         out.write(json.dumps(whole, ensure_ascii=False, indent=2) + "\n")
 
 
-def _error_dict(error: Any) -> dict[str, Any]:
+def _error_dict(error: RuleError, words: Words) -> dict[str, Any]:
+    """An error or warning: where, its code and its message in the --lang language."""
     loc = error.location
     return {
         "file": loc.file,
         "line": loc.line,
         "column": loc.column,
-        "message": error.message,
+        "code": error.code,
+        "message": words.rules_message(error),
         "severity": error.severity,
         "clause": error.clause or None,
         "path": [str(p) for p in error.path],

@@ -12,6 +12,7 @@ from .common import (
     EXIT_BREACHED,
     EXIT_OK,
     EXIT_USAGE,
+    echo_rules_errors,
     fail,
     lang_option,
     load_rules,
@@ -19,7 +20,7 @@ from .common import (
     rules_option,
 )
 from .helpformat import command_help
-from .language import help_text, say
+from .language import help_text, say, words
 
 
 @main.command("test", **command_help("test"))
@@ -39,11 +40,10 @@ def test_cmd(rules: str | None, files: tuple[str, ...], verbose: bool, lang: str
         try:
             outcomes = run_file(Path(file), contract)
         except RulesInvalid as exc:
-            for error in exc.errors:
-                click.echo(str(error), err=True)
+            echo_rules_errors(exc.errors)
             sys.exit(EXIT_USAGE)
         except CalendarNotCovered as exc:
-            fail(f"{file}: {exc}")
+            fail(f"{file}: {words().problem(exc)}")
         for outcome in outcomes:
             if outcome.passed:
                 passed += 1
@@ -53,7 +53,7 @@ def test_cmd(rules: str | None, files: tuple[str, ...], verbose: bool, lang: str
                 continue
             failed += 1
             click.echo(say("test_fail", place=f"{outcome.file}:{outcome.line}", name=outcome.name))
-            for failure in outcome.failures:
+            for failure in outcome.messages(lang):
                 click.echo(f"     {failure}")
     click.echo(say("test_counts", passed=passed, failed=failed))
     sys.exit(EXIT_BREACHED if failed else EXIT_OK)

@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import model as m
 from ..events import Rejection
+from ..messages import Coded, Msg, Problem, Values
 from .model import ExportMapping, Rule
 from .rows import Row
 
@@ -32,6 +33,12 @@ Triple = tuple[str, int, Record | Rejection]
 
 NO_REPORT = "case without a usable report (its first row was rejected)"
 DUPLICATE = "exact duplicate of an earlier row of the case"
+
+
+def in_column(column: str, exc: ValueError) -> tuple[str, Values]:
+    """A cell's error (a bad time, say) as a rejection's code and values, naming the column."""
+    problem = exc.msg if isinstance(exc, Coded) else Msg("value.unreadable", (("why", str(exc)),))
+    return "row.column", (("column", column), ("problem", problem))
 
 
 class CaseConverter:
@@ -83,28 +90,26 @@ class CaseConverter:
 
     # -- the report row
 
-    def _reject(self, row: Row, reason: str) -> tuple[list[Triple], str | None]:
+    def _reject(self, row: Row, code: str, values: Values) -> tuple[list[Triple], str | None]:
         self.failed = True
-        return [(row.source, row.line, Rejection(row.source, row.line, reason))], None
+        return [(row.source, row.line, Rejection(row.source, row.line, code, values))], None
 
     def _severity(self, row: Row) -> str:
-        """The level id for the report; ValueError with the reason otherwise."""
+        """The level id for the report; :class:`Problem` with the reason otherwise."""
         spec = self.mapping.severity
         assert spec is not None
         raw = row.cells.get(spec.column)
         if raw is None:
             if spec.default is None:
-                raise ValueError(f"no severity: column {spec.column!r} is empty")
+                raise Problem("row.no_severity", column=spec.column)
             return spec.default
         found = spec.values.get(raw.casefold())
         if found is not None:
             return found
         level = self.contract.level(raw)  # the export may already use the contract's names
         if level is None:
-            known = ", ".join(sorted(spec.values)) or "none"
-            raise ValueError(
-                f"unknown severity {raw!r} in column {spec.column!r} (the mapping knows: {known})"
-            )
+            known = tuple(sorted(spec.values)) or None
+            raise Problem("row.unknown_severity", got=raw, column=spec.column, known=known)
         return level.id
 
     def _report(self, row: Row, at: datetime) -> tuple[list[Triple], str | None]:
@@ -113,8 +118,8 @@ class CaseConverter:
         if mapping.severity is not None:
             try:
                 facts[mapping.severity.field] = self._severity(row)
-            except ValueError as exc:
-                return self._reject(row, str(exc))
+            except Problem as exc:
+                return self._reject(row, exc.code, exc.values)
         for fact, column in mapping.report.facts.items():
             value = row.cells.get(column)
             if value is not None:
@@ -125,7 +130,7 @@ class CaseConverter:
             try:
                 when = mapping.time.format.parse(row.cells[opened])
             except ValueError as exc:
-                return self._reject(row, f"{opened}: {exc}")
+                return self._reject(row, *in_column(opened, exc))
         out = [self._record(row, mapping.report.event, when, facts)]
         self.reported = True
         if mapping.severity is not None:
@@ -193,7 +198,7 @@ class CaseConverter:
             return []  # an empty cell keeps the level
         try:
             level = self._severity(row)
-        except ValueError:
+        except Problem:
             return []  # an unknown value on a later row changes nothing (the report's stands)
         if level == self.level:
             return []

@@ -13,6 +13,8 @@ import difflib
 from collections.abc import Iterator
 
 from ..events import Rejection
+from ..messages import Msg
+from ..readers import undecodable_byte, unreadable
 from ..readers.csvrecords import read_records
 from ..readers.lines import LogError, bounded_lines
 from ..readers.registry import register
@@ -26,17 +28,20 @@ def _columns(
     index: dict[str, int] = {}
     for i, name in enumerate(header):
         if name in wanted and name in index:
-            raise LogError(f"{source}: column {name!r} appears twice in the header")
+            raise LogError("file.column_twice", source=source, column=name)
         index.setdefault(name, i)
     absent = [c for c in wanted if c not in index and c not in optional]
     if absent:
         hints = []
         for name in absent:
             close = difflib.get_close_matches(name, header, n=1, cutoff=0.6)
-            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        shown = ", ".join(header[:20]) + (" ..." if len(header) > 20 else "")
+            hints.append(Msg("file.column", (("column", name), ("close", next(iter(close), None)))))
         raise LogError(
-            f"{source}: no column {', '.join(hints)} for the mapping; the header has: {shown}"
+            "file.no_column",
+            source=source,
+            columns=tuple(hints),
+            header=tuple(header[:20]),
+            more=Msg("file.more_columns") if len(header) > 20 else None,
         )
     return {c: index[c] for c in wanted if c in index}
 
@@ -54,10 +59,10 @@ def read_csv_rows(
             width = 0
             missing = spec.missing
             for number, cells in records:
-                if isinstance(cells, str):
+                if isinstance(cells, Msg):
                     if index is None:
-                        raise LogError(f"{source}:{number}: the header row cannot be read: {cells}")
-                    yield Rejection(source, number, cells)
+                        raise LogError("file.bad_header", source=source, line=number, why=cells)
+                    yield Rejection(source, number, *cells)
                     continue
                 if not any(c.strip() for c in cells):
                     continue  # blank lines are not rows (and are not counted)
@@ -68,8 +73,8 @@ def read_csv_rows(
                     width = len(header)
                     continue
                 if len(cells) > width:
-                    reason = f"{len(cells)} cells but the header has {width}"
-                    yield Rejection(source, number, reason)
+                    counted = (("cells", len(cells)), ("width", width))
+                    yield Rejection(source, number, "csv.too_many_cells", counted)
                     continue
                 row: dict[str, str] = {}
                 for column, i in index.items():
@@ -79,11 +84,14 @@ def read_csv_rows(
                 yield Row(source, number, row, row_key(cells))
         except UnicodeDecodeError as exc:
             raise LogError(
-                f"{source}: cannot decode as {used}: {exc.reason}"
-                " (set input.encoding in the mapping or pass --encoding, e.g. gbk)"
+                "file.undecodable",
+                source=source,
+                encoding=used,
+                byte=undecodable_byte(exc),
+                hint=Msg("file.hint_mapping_encoding"),
             ) from None
         except (OSError, EOFError) as exc:  # a corrupt or truncated .gz, a read error
-            raise LogError(f"{source}: cannot be read: {exc}") from None
+            raise unreadable(source, exc) from None
     finally:
         if path != "-":
             stream.close()

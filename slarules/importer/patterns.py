@@ -14,6 +14,8 @@ from typing import Protocol
 
 import re2
 
+from ..messages import Problem
+
 
 class Pattern(Protocol):
     """What the importer needs of a compiled pattern."""
@@ -21,8 +23,8 @@ class Pattern(Protocol):
     def search(self, text: str) -> object | None: ...
 
 
-class PatternError(ValueError):
-    """A pattern that cannot be used: its words name the pattern and why."""
+class PatternError(Problem):
+    """A pattern that cannot be used: its code and values name the pattern and why."""
 
 
 def _options() -> re2.Options:
@@ -43,10 +45,7 @@ def compile_pattern(text: str) -> Pattern:
         why = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
         try:
             re.compile(text)
-        except re.error as python_error:
-            raise PatternError(f"bad regular expression {text!r}: {python_error}") from None
-        raise PatternError(
-            f"regular expression {text!r} cannot be matched in linear time ({why}): "
-            "backreferences, lookarounds and possessive repeats are not supported"
-        ) from None
+        except re.error as python_error:  # its words (and position) are a value
+            raise PatternError("mapping.bad_regex", pattern=text, why=str(python_error)) from None
+        raise PatternError("mapping.not_linear", pattern=text, why=why) from None
     return compiled

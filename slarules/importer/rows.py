@@ -68,7 +68,7 @@ def open_text(path: str, encoding: str) -> IO[str]:
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise LogError(f"unknown encoding {encoding!r}") from None
+        raise LogError("file.unknown_encoding", encoding=encoding) from None
     return io.TextIOWrapper(open_binary(path), encoding=encoding, newline="")
 
 

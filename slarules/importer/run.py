@@ -33,7 +33,7 @@ from .. import model as m
 from ..events import Rejection
 from ..readers.registry import ExportSource, format_for, named
 from . import csvsource, xessource
-from .convert import DUPLICATE, CaseConverter, Triple
+from .convert import DUPLICATE, CaseConverter, Triple, in_column
 from .model import ExportMapping
 from .rows import Row
 
@@ -148,15 +148,16 @@ class ImportRun:
         mapping = self.mapping
         case = item.cells.get(mapping.case_column)
         if case is None:
-            return Rejection(item.source, item.line, f"no case id (column {mapping.case_column!r})")
+            named = (("column", mapping.case_column),)
+            return Rejection(item.source, item.line, "row.no_case", named)
         column = mapping.time.column
         text = item.cells.get(column)
         if text is None:
-            return Rejection(item.source, item.line, f"no time (column {column!r})")
+            return Rejection(item.source, item.line, "row.no_time", (("column", column),))
         try:
             at = mapping.time.format.parse(text)
         except ValueError as exc:
-            return Rejection(item.source, item.line, f"{column}: {exc}")
+            return Rejection(item.source, item.line, *in_column(column, exc))
         counts = self.counts
         if counts.latest is None or at > counts.latest:
             counts.latest = at
@@ -227,10 +228,7 @@ class ImportRun:
     def _returned(self, row: Row, case: str, ended: dict[str, int]) -> Triple:
         return self._reject(
             Rejection(
-                row.source,
-                row.line,
-                f"case {case!r} comes back after other cases (its rows ended at line "
-                f"{ended[case]}); the mapping says input.grouped_by_case: true",
+                row.source, row.line, "row.comes_back", (("case", case), ("ended", ended[case]))
             )
         )
 

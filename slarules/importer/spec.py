@@ -9,9 +9,7 @@ time formats compile. Every problem is collected and raised together as
 
 from __future__ import annotations
 
-import difflib
 import os
-from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -20,7 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .. import model as m
 from ..errors import RuleError, RulesInvalid
 from ..events import Rejection, check_record
-from ..loader import read_document
+from ..loader import close_to, read_document
+from ..messages import Coded
 from ..yamlsource import Document
 from ..yamlsource import Path as YPath
 from .model import (
@@ -45,11 +44,6 @@ DEFAULT_ENCODING = "utf-8-sig"
 _PROBE_AT = "2000-01-01T00:00:00+00:00"
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 class _Checker:
     """Builds the model from a schema-valid document, recording located errors."""
 
@@ -58,40 +52,45 @@ class _Checker:
         self.contract = contract
         self.errors: list[RuleError] = []
 
-    def error(self, path: YPath, message: str) -> None:
-        self.errors.append(RuleError(self.doc.locate(path), message, path))
+    def error(self, path: YPath, code: str, **values: object) -> None:
+        """An error at ``path``: a code of the catalogues' ``rules:`` words and its values."""
+        self.errors.append(RuleError(self.doc.locate(path), code, tuple(values.items()), path))
+
+    def problem(self, path: YPath, exc: Coded) -> None:
+        self.errors.append(RuleError(self.doc.locate(path), exc.code, exc.values, path))
 
     def event(self, path: YPath, name: str) -> str:
         if name not in self.contract.events:
-            self.error(path, f"unknown event {name!r}{_suggest(name, self.contract.events)}")
+            close = close_to(name, self.contract.events)
+            self.error(path, "rules.unknown_event", name=name, close=close)
         return name
 
     def level(self, path: YPath, name: str) -> str:
         level = self.contract.level(name)
         if level is None:
             names = [lv.id for lv in self.contract.levels]
-            known = ", ".join(f"{lv.id}/{lv.zh}" for lv in self.contract.levels)
+            known = tuple(f"{lv.id}/{lv.zh}" for lv in self.contract.levels)
             self.error(
-                path, f"unknown severity level {name!r}{_suggest(name, names)}; one of {known}"
+                path, "mapping.unknown_level", name=name, close=close_to(name, names), known=known
             )
             return name
         return level.id
 
     def support_level(self, path: YPath, level: int) -> bool:
-        known = sorted(s.level for s in self.contract.support_levels)
+        known = tuple(sorted(s.level for s in self.contract.support_levels))
         if known and level not in known:
-            self.error(path, f"unknown support level {level} (the contract has {known})")
+            self.error(path, "mapping.unknown_support_level", level=level, known=known)
             return False
         return True
 
-    def probe(self, path: YPath, name: str, facts: dict[str, Any], what: str) -> None:
+    def probe(self, path: YPath, name: str, facts: dict[str, Any]) -> None:
         """Would ``check_record`` accept this event? Catches missing or bad facts up front."""
         if name not in self.contract.events:
             return  # already reported as an unknown event
         record = {"case": "probe", "event": name, "at": _PROBE_AT, **facts}
         checked = check_record(self.contract, record, self.doc.file, 0)
         if isinstance(checked, Rejection):
-            self.error(path, f"{what} would be rejected: {checked.reason}")
+            self.error(path, "mapping.would_be_rejected", event=name, why=checked.msg)
 
     # -- sections
 
@@ -101,7 +100,7 @@ class _Checker:
         try:
             "".encode(encoding)
         except LookupError:
-            self.error(("input", "encoding"), f"unknown encoding {encoding!r}")
+            self.error(("input", "encoding"), "mapping.unknown_encoding", encoding=encoding)
         return InputSpec(
             format=raw.get("format", "auto"),
             delimiter=None if delimiter == "auto" else delimiter,
@@ -123,11 +122,11 @@ class _Checker:
             try:
                 tz = ZoneInfo(raw["timezone"])
             except (ZoneInfoNotFoundError, ValueError):
-                self.error(("time", "timezone"), f"unknown time zone {raw['timezone']!r}")
+                self.error(("time", "timezone"), "rules.unknown_zone", zone=raw["timezone"])
         try:
             fmt = TimeFormat.of(raw.get("format", "iso"), tz)
         except TimeFormatError as exc:
-            self.error(("time", "format"), str(exc))
+            self.problem(("time", "format"), exc)
             fmt = TimeFormat.of("iso", tz)
         return TimeSpec(raw["column"], fmt)
 
@@ -141,7 +140,7 @@ class _Checker:
         for key, level in raw.get("values", {}).items():
             folded = key.strip().casefold()
             if folded in values:
-                self.error(("severity", "values", key), f"value {key!r} is listed twice")
+                self.error(("severity", "values", key), "mapping.value_twice", value=key)
             values[folded] = self.level(("severity", "values", key), level)
         default = raw.get("default")
         return SeveritySpec(
@@ -162,11 +161,7 @@ class _Checker:
             needed = [f.name for f in event_type.fields.values() if f.required]
             lacking = [name for name in needed if name not in given]
             if lacking:
-                self.error(
-                    ("report",),
-                    f"the report event {event!r} needs {', '.join(map(repr, lacking))}: "
-                    "map it with a severity: section or report.facts",
-                )
+                self.error(("report",), "mapping.report_needs", event=event, facts=tuple(lacking))
         return ReportSpec(
             event=event,
             time_column=raw.get("time_column"),
@@ -184,18 +179,18 @@ class _Checker:
             path: YPath = ("events", i)
             event = self.event((*path, "event"), item["event"])
             facts = dict(item.get("facts", {}))
-            self.probe(path, event, facts, f"event {event!r}")
+            self.probe(path, event, facts)
             statuses = self.statuses(item["status"]) if "status" in item else None
             origin = self.statuses(item["from"]) if "from" in item else None
             if origin is not None and item["when"] != "enter":
-                self.error((*path, "from"), "from: applies to when: enter only")
+                self.error((*path, "from"), "mapping.from_enter")
             out.append(Rule(item["when"], statuses, event, MappingProxyType(facts), origin))
         return tuple(out)
 
     def pauses(self, raw: list[dict[str, Any]]) -> tuple[PauseSpec, ...]:
         out = []
         pairs = {(p.start_event, p.end_event): pid for pid, p in self.contract.pauses.items()}
-        shown = ", ".join(
+        shown = tuple(
             f"{pid} ({p.start_event} -> {p.end_event})" for pid, p in self.contract.pauses.items()
         )
         for i, item in enumerate(raw):
@@ -203,13 +198,15 @@ class _Checker:
             has_events = "start" in item or "end" in item
             if "pause" in item:
                 if has_events:
-                    self.error(path, "give either pause or start and end, not both")
+                    self.error(path, "mapping.pause_both")
                 pause = self.contract.pauses.get(item["pause"])
                 if pause is None:
-                    hint = _suggest(item["pause"], self.contract.pauses)
                     self.error(
                         (*path, "pause"),
-                        f"unknown pause {item['pause']!r}{hint}; the contract's: {shown or 'none'}",
+                        "mapping.unknown_pause",
+                        name=item["pause"],
+                        close=close_to(item["pause"], self.contract.pauses),
+                        pauses=shown or None,
                     )
                     continue
                 start, end = pause.start_event, pause.end_event
@@ -219,12 +216,9 @@ class _Checker:
                 known = start in self.contract.events and end in self.contract.events
                 if known and (start, end) not in pairs:
                     # Events the engine does not pair as a pause would stop no clock.
-                    self.error(
-                        path,
-                        f"{start} -> {end} is not a pause of the contract; its pauses: {shown}",
-                    )
+                    self.error(path, "mapping.not_a_pause", start=start, end=end, pauses=shown)
             else:
-                self.error(path, "a pause needs pause: ID, or start: and end: events")
+                self.error(path, "mapping.pause_needs")
                 continue
             out.append(PauseSpec(self.statuses(item["status"]), start, end))
         return tuple(out)
@@ -241,11 +235,11 @@ class _Checker:
             try:
                 pattern = compile_pattern(item["match"])
             except PatternError as exc:
-                self.error((*path, "match"), str(exc))
+                self.problem((*path, "match"), exc)
                 continue
             levels.append(LevelPattern(pattern, level))
             if self.support_level((*path, "level"), level):
-                self.probe(path, event, {field: level}, f"event {event!r}")
+                self.probe(path, event, {field: level})
         return EscalationSpec(
             column=raw["column"],
             event=event,
@@ -278,9 +272,7 @@ def build_mapping(doc: Document, contract: m.Contract) -> ExportMapping:
         else frozenset(),
     )
     if severity is not None and severity.reclassify:
-        c.probe(
-            ("severity", "reclassify"), "reclassified", {"severity": "critical"}, "reclassified"
-        )
+        c.probe(("severity", "reclassify"), "reclassified", {"severity": "critical"})
     if c.errors:
         raise RulesInvalid(sorted(c.errors, key=lambda e: (e.location.line, e.location.column)))
     return mapping

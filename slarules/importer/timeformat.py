@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from ..events import in_range, out_of_range, parse_time
+from ..messages import Problem
 
 _TOKENS = {
     "Y": r"(?P<Y>\d{4})",
@@ -30,23 +31,20 @@ _TOKENS = {
 }
 
 
-class TimeFormatError(ValueError):
+class TimeFormatError(Problem):
     """A pattern that cannot be compiled (reported at the mapping's line)."""
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
     if "%" in pattern:
-        raise TimeFormatError(
-            f"time format {pattern!r}: write it with the letters d m Y H M S "
-            "(e.g. d/m/Y H:M), not strptime %-codes"
-        )
+        raise TimeFormatError("mapping.time_format_percent", pattern=pattern)
     out: list[str] = []
     depth = 0
     seen: set[str] = set()
     for char in pattern:
         if char in _TOKENS:
             if char in seen:
-                raise TimeFormatError(f"time format {pattern!r}: {char!r} appears twice")
+                raise TimeFormatError("mapping.time_format_twice", pattern=pattern, letter=char)
             seen.add(char)
             out.append(_TOKENS[char])
         elif char == "[":
@@ -54,7 +52,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
             out.append("(?:")
         elif char == "]":
             if depth == 0:
-                raise TimeFormatError(f"time format {pattern!r}: ']' without '['")
+                raise TimeFormatError("mapping.time_format_close", pattern=pattern)
             depth -= 1
             out.append(")?")
         elif char == " ":
@@ -62,11 +60,11 @@ def _compile(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(char))
     if depth:
-        raise TimeFormatError(f"time format {pattern!r}: '[' without ']'")
+        raise TimeFormatError("mapping.time_format_open", pattern=pattern)
     if not ({"Y", "y"} & seen and {"m", "d"} <= seen):
-        raise TimeFormatError(f"time format {pattern!r}: needs a year (Y or y), m and d")
+        raise TimeFormatError("mapping.time_format_needs", pattern=pattern)
     if "Y" in seen and "y" in seen:
-        raise TimeFormatError(f"time format {pattern!r}: use Y or y, not both")
+        raise TimeFormatError("mapping.time_format_years", pattern=pattern)
     return re.compile("".join(out))
 
 
@@ -77,7 +75,7 @@ def _offset(text: str) -> tzinfo:
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:])
     if hours > 23 or minutes > 59:
-        raise ValueError(f"bad offset {text!r} (at most 23:59 either way)")
+        raise ValueError(text)  # the caller names the time
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
@@ -96,12 +94,12 @@ class TimeFormat:
         return cls(text, tz, _compile(text))
 
     def parse(self, value: str) -> datetime:
-        """The instant ``value`` names; ValueError with a reason a user can act on."""
+        """The instant ``value`` names; :class:`Problem` with a reason a user can act on."""
         if self.regex is None:
             return parse_time(value, self.tz)
         found = self.regex.fullmatch(value.strip())
         if found is None:
-            raise ValueError(f"bad time {value!r} (expected {self.text})")
+            raise Problem("time.not_pattern", text=value, pattern=self.text)
         g = found.groupdict()
         year = int(g["Y"]) if g.get("Y") else 2000 + int(g["y"])
         fraction = (g.get("f") or "").ljust(6, "0")
@@ -115,8 +113,8 @@ class TimeFormat:
                 int(g.get("S") or 0),
                 int(fraction),
             )
-        except ValueError as exc:
-            raise ValueError(f"bad time {value!r}: {exc}") from None
+        except ValueError:  # a 31st of April, an hour 25
+            raise Problem("time.no_such_time", text=value) from None
         if not in_range(naive):
             raise out_of_range(value)
         zone = g.get("z")
@@ -124,5 +122,5 @@ class TimeFormat:
             return naive.replace(tzinfo=self.tz)
         try:
             return naive.replace(tzinfo=_offset(zone))
-        except ValueError as exc:
-            raise ValueError(f"bad time {value!r}: {exc}") from None
+        except ValueError:
+            raise Problem("time.bad_offset", text=value, offset=zone) from None

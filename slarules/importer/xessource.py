@@ -27,6 +27,7 @@ from typing import IO
 from xml.etree.ElementTree import Element, ParseError, iterparse
 
 from ..events import Rejection
+from ..readers import unreadable
 from ..readers.lines import MAX_LINE, LogError, Overlong, bounded_lines
 from ..readers.registry import register
 from .model import InputSpec
@@ -96,8 +97,11 @@ class _BoundedLines:
             self.number += 1
             if isinstance(line, Overlong):
                 raise LogError(
-                    f"{self.source}:{self.number}: a line of {line.size:,} bytes is longer than "
-                    f"the limit of {MAX_LINE:,}: the XES file is refused"
+                    "file.xes_line_too_long",
+                    source=self.source,
+                    line=self.number,
+                    size=line.size,
+                    limit=MAX_LINE,
                 )
             parts.append(line)
             total += len(line)
@@ -141,7 +145,7 @@ def read_xes_rows(
             if tag == "event":
                 ordinal += 1
                 if not in_trace:
-                    yield Rejection(source, ordinal, "an event outside any trace has no case")
+                    yield Rejection(source, ordinal, "xes.outside_trace")
                 else:
                     attrs = _attributes(element)
                     read = {k: v for k, v in attrs.items() if k in reads}
@@ -160,10 +164,10 @@ def read_xes_rows(
                 _drop(parent, element)
             elif not in_trace:
                 _drop(parent, element)  # log-level metadata: extensions, globals, statistics
-    except ParseError as exc:
-        raise LogError(f"{source}: not well-formed XES: {exc}") from None
+    except ParseError as exc:  # the parser's own words of where and why are a value
+        raise LogError("file.not_xes", source=source, why=str(exc)) from None
     except (OSError, EOFError) as exc:  # a corrupt or truncated .gz, a read error
-        raise LogError(f"{source}: cannot be read: {exc}") from None
+        raise unreadable(source, exc) from None
     finally:
         if path != "-":
             stream.close()

@@ -165,7 +165,7 @@ class AdvanceNoticeKind(Kind):
             **base,
             notice=place.event("notice"),
             clock=raw["clock"],
-            at_least=place.dated(("at_least",), CLOCK_UNITS[raw["clock"]], "a notice period"),
+            at_least=place.dated(("at_least",), CLOCK_UNITS[raw["clock"]], "term.notice"),
             party=raw.get("party", "provider"),
             for_event=place.event("for_event") if "for_event" in raw else None,
             except_after_severity=place.severities("except_after_severity"),

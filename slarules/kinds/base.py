@@ -61,7 +61,9 @@ class Place(Protocol):
         """A duration, or a table by severity or band; cells may be ``n/a``."""
 
     def dated(self, path: tuple[str | int, ...], units: Units | None, what: str) -> Any:
-        """A duration, or a list of values by date of effect (``m.Dated[Duration]``)."""
+        """A duration, or a list of values by date of effect (``m.Dated[Duration]``);
+        ``what`` names the term in an error (a code of the catalogues' ``rules:``
+        words, ``term.interval``), which must be more than 0."""
 
     def severities(self, *path: str | int) -> tuple[str, ...]:
         """Severity ids (every one must exist)."""
@@ -72,8 +74,8 @@ class Place(Protocol):
     def reading(self, *path: str | int) -> str:
         """A reading's name (it must exist)."""
 
-    def error(self, path: tuple[str | int, ...], message: str) -> None:
-        """Record an error at a key of the entry."""
+    def error(self, path: tuple[str | int, ...], code: str, **values: object) -> None:
+        """Record an error at a key of the entry: a code of the ``rules:`` words, its values."""
 
 
 class Clocked(NamedTuple):

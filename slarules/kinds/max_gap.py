@@ -122,7 +122,7 @@ class MaxGapKind(Kind):
             start=place.event("start"),
             until=place.event("until"),
             updates=place.events("updates"),
-            interval=place.dated(("interval",), CLOCK_UNITS["elapsed"], "an interval"),
+            interval=place.dated(("interval",), CLOCK_UNITS["elapsed"], "term.interval"),
         )
 
     def terms(self, ob: m.Obligation, instant: datetime) -> dict[str, Duration | None]:

@@ -83,7 +83,7 @@ class MinDurationKind(Kind):
             **base,
             event=place.event("event"),
             until_field=place.raw["until_field"],
-            at_least=place.dated(("at_least",), CLOCK_UNITS["elapsed"], "a minimum"),
+            at_least=place.dated(("at_least",), CLOCK_UNITS["elapsed"], "term.minimum"),
         )
 
     def terms(self, ob: m.Obligation, instant: datetime) -> dict[str, Duration | None]:

@@ -144,7 +144,7 @@ class PeriodicKind(Kind):
         after = None
         if "after_period_end" in raw:
             units = CLOCK_UNITS.get(raw.get("clock", ""))
-            after = place.dated(("after_period_end",), units, "the time after the period's end")
+            after = place.dated(("after_period_end",), units, "term.after_period_end")
         return Periodic(
             **base,
             period=raw["period"],

@@ -129,7 +129,7 @@ class ServiceLevelKind(Kind):
             event=place.event("event"),
             measure=raw["measure"],
             threshold_op=raw["threshold"]["op"],
-            threshold=place.dated(("threshold", "value"), CLOCK_UNITS["elapsed"], "a threshold"),
+            threshold=place.dated(("threshold", "value"), CLOCK_UNITS["elapsed"], "term.threshold"),
             target_op=raw["target"]["op"],
             target_percent=float(raw["target"]["percent"]),
             period=raw["period"],

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..events import Rejection
+from ..messages import Msg
 from . import csvlog, jsonl
 from .lines import LogError, check_log_path, compression_of, open_log_error
 from .registry import LogReader, format_for, named
@@ -27,6 +28,7 @@ __all__ = [
     "read_log",
     "read_logs",
     "undecodable",
+    "unreadable",
 ]
 
 Record = tuple[str, int, Mapping[str, Any] | Rejection]
@@ -50,7 +52,7 @@ def read_log(path: str, encoding: str | None = None, fmt: str | None = None) -> 
     except UnicodeDecodeError as exc:
         raise undecodable(source, encoding, exc, path) from None
     except (OSError, EOFError) as exc:  # a corrupt or truncated .gz, a read error
-        raise LogError(f"{source}: cannot be read: {exc}") from None
+        raise unreadable(source, exc) from None
 
 
 def undecodable(
@@ -59,12 +61,31 @@ def undecodable(
     """The error for a log that is not in the encoding it is read in, with a hint."""
     packed = compression_of(path)
     if packed:
-        hint = f" (the file is {packed}: unpack it first; gzip is read as it is)"
+        hint: Msg | None = Msg("file.hint_packed", (("packed", packed),))
     elif not encoding:
-        hint = " (exported from Excel or a Chinese Windows system? try --encoding gbk)"
+        hint = Msg("file.hint_gbk")
     else:
-        hint = ""
-    return LogError(f"{source}: cannot decode as {encoding or 'UTF-8'}: {exc.reason}{hint}")
+        hint = None
+    return LogError(
+        "file.undecodable",
+        source=source,
+        encoding=encoding or "UTF-8",
+        byte=undecodable_byte(exc),
+        hint=hint,
+    )
+
+
+def undecodable_byte(exc: UnicodeDecodeError) -> str:
+    """The first byte that does not decode, as ``0xb2``."""
+    data = exc.object
+    return f"0x{data[exc.start]:02x}" if exc.start < len(data) else "EOF"
+
+
+def unreadable(source: str, exc: BaseException) -> LogError:
+    """The error for a file that stops being readable (a corrupt or truncated .gz, an I/O
+    error): the system's own words of why are a value."""
+    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return LogError("file.unreadable", source=source, why=why)
 
 
 def read_logs(paths: list[str], encoding: str | None = None) -> Iterator[Record]:

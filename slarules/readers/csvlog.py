@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 from ..events import Rejection
+from ..messages import Msg
 from .csvrecords import read_records
 from .lines import LogError, bounded_lines, open_bytes, open_text
 from .registry import LogReader, count_cases, register
@@ -21,10 +22,10 @@ def read_csv(
 ) -> Iterator[tuple[str, int, Mapping[str, Any] | Rejection]]:
     header: list[str] | None = None
     for number, row in read_records(bounded_lines(stream)):
-        if isinstance(row, str):
+        if isinstance(row, Msg):
             if header is None:
-                raise LogError(f"{source}:{number}: the header row cannot be read: {row}")
-            yield source, number, Rejection(source, number, row)
+                raise LogError("file.bad_header", source=source, line=number, why=row)
+            yield source, number, Rejection(source, number, *row)
             continue
         if not any(cell.strip() for cell in row):
             continue  # blank lines are not records (and are not counted)
@@ -32,8 +33,8 @@ def read_csv(
             header = [h.strip() for h in row]
             continue
         if len(row) > len(header):
-            reason = f"{len(row)} cells but the header has {len(header)}"
-            yield source, number, Rejection(source, number, reason)
+            cells = (("cells", len(row)), ("width", len(header)))
+            yield source, number, Rejection(source, number, "csv.too_many_cells", cells)
             continue
         yield source, number, {k: v for k, v in zip(header, row, strict=False) if v.strip()}
 

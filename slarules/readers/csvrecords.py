@@ -22,6 +22,7 @@ import csv
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, repeat
 
+from ..messages import Msg
 from .lines import MAX_LINE, Overlong
 
 # Limits of the tool (README "Errors"). A field of a log or an export is a name,
@@ -72,8 +73,9 @@ class _Slot:
 Numbered = tuple[int, str]
 
 
-def csv_records(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, Cells | str]]:
-    """``(line, cells)`` for each record and ``(line, reason)`` for each rejected line.
+def csv_records(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, Cells | Msg]]:
+    """``(line, cells)`` for each record and ``(line, reason)`` for each rejected line
+    (the reason a :class:`~slarules.messages.Msg`: a code and its values).
 
     ``lines`` are the file's lines with their line ends (see
     :func:`~.lines.bounded_lines`); numbers count them from 1 and a record
@@ -110,14 +112,17 @@ def csv_records(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, Cel
                 reader = csv.reader(slot, delimiter=delimiter)  # the old one is inside a field
                 found, unused = _over_lines(item, take, delimiter, width)
                 again.extend(reversed(unused))
-                if isinstance(found, str):
+                if isinstance(found, Msg):
                     yield number, found
                     continue
                 cells = found
-            except csv.Error as exc:  # a field over MAX_FIELD
+            except csv.Error as exc:  # a field over MAX_FIELD (or a NUL, before Python 3.11)
                 slot.line = None
                 reader = csv.reader(slot, delimiter=delimiter)
-                yield number, f"broken CSV: {exc}"
+                if "field limit" in str(exc):
+                    yield number, Msg("csv.field_too_large", (("limit", MAX_FIELD),))
+                else:
+                    yield number, Msg("csv.broken", (("why", str(exc)),))
                 continue
         if width is None and cells:  # the header: the first line that is not blank
             width = len(cells)
@@ -126,7 +131,7 @@ def csv_records(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, Cel
 
 def read_records(
     lines: Iterator[str], delimiter: str | None = None
-) -> Iterator[tuple[int, Cells | str]]:
+) -> Iterator[tuple[int, Cells | Msg]]:
     """:func:`csv_records` of ``lines``; without a delimiter, the header row's (sniffed).
 
     The header row is the first line that is not blank.
@@ -145,14 +150,14 @@ def read_records(
 
 def _over_lines(
     first: Numbered, take: Callable[[], Numbered | None], delimiter: str, width: int | None
-) -> tuple[Cells | str, list[Numbered]]:
+) -> tuple[Cells | Msg, list[Numbered]]:
     """The record whose first line ends inside a quoted field, or why there is none.
 
     Returns the cells or the reason, and the lines taken but not used (to be
     read again, each on its own).
     """
     if first[1].count('"') % 2 == 0:
-        return "broken quoting: a quote opened on this line is not closed on it", []
+        return Msg("quote.not_closed_on_line"), []
     taken = [first]
     size = len(first[1])
     closed = False
@@ -163,35 +168,28 @@ def _over_lines(
             break
         line = item[1]
         if isinstance(line, Overlong) or size + len(line) > MAX_LINE:
-            return _unclosed(f"within {MAX_LINE:,} characters"), [*taken[1:], item]
+            return Msg("quote.unclosed_chars", (("limit", MAX_LINE),)), [*taken[1:], item]
         taken.append(item)
         size += len(line)
         if line.count('"') % 2:
             closed = True
             break
     if not closed:
-        where = (
-            f"within {MAX_QUOTED_LINES:,} lines" if item is not None else "by the end of the file"
-        )
-        return _unclosed(where), taken[1:]
+        if item is None:
+            return Msg("quote.unclosed_at_end"), taken[1:]
+        return Msg("quote.unclosed_lines", (("limit", MAX_QUOTED_LINES),)), taken[1:]
     last = taken[-1][0]
     try:
         rows = list(csv.reader([line for _, line in taken], delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        return _misplaced(last, str(exc)), taken[1:]
+    except csv.Error:
+        return _misplaced(last, Msg("quote.bad_close")), taken[1:]
     if len(rows) != 1:
-        return _misplaced(last, "the field closes and another opens"), taken[1:]
+        return _misplaced(last, Msg("quote.another_opens")), taken[1:]
     if width is not None and len(rows[0]) != width:
-        return _misplaced(last, f"{len(rows[0])} cells, the header has {width}"), taken[1:]
+        cells = Msg("quote.cells", (("cells", len(rows[0])), ("width", width)))
+        return _misplaced(last, cells), taken[1:]
     return rows[0], []
 
 
-def _unclosed(where: str) -> str:
-    return f"broken quoting: a quoted field opened on this line is not closed {where}"
-
-
-def _misplaced(line: int, why: str) -> str:
-    return (
-        f"broken quoting: a quoted field opened on this line closes on line {line}, "
-        f"where no record ends ({why})"
-    )
+def _misplaced(line: int, why: Msg) -> Msg:
+    return Msg("quote.misplaced", (("closes", line), ("why", why)))

@@ -29,7 +29,7 @@ Record = tuple[str, int, Mapping[str, Any] | Rejection]
 
 def _parse(line: bytes | str, source: str, number: int) -> Record:
     if isinstance(line, Overlong):
-        return source, number, Rejection(source, number, line.reason())
+        return source, number, Rejection(source, number, *line.reason())
     try:
         record = _loads(line)
     except json.JSONDecodeError as exc:  # orjson's error is a subclass
@@ -38,10 +38,10 @@ def _parse(line: bytes | str, source: str, number: int) -> Record:
         return (
             source,
             number,
-            Rejection(source, number, f"broken JSON: {exc.msg} at column {exc.colno}"),
+            Rejection(source, number, "json.broken", (("column", exc.colno), ("why", exc.msg))),
         )
     if not isinstance(record, dict):
-        return source, number, Rejection(source, number, "the line is not a JSON object")
+        return source, number, Rejection(source, number, "json.not_object")
     return source, number, record
 
 

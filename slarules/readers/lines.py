@@ -18,6 +18,8 @@ import sys
 from collections.abc import Iterator
 from typing import IO, Any, AnyStr, cast
 
+from ..messages import Coded, Msg
+
 # Limits of the tool, not of the contract (README "Errors"). A record line of an
 # event log or export is far shorter; 1 MiB leaves room for a long free-text note.
 MAX_LINE = 1 << 20  # bytes of a UTF-8 JSON Lines line, characters of a decoded line
@@ -26,16 +28,22 @@ _SKIP = 1 << 16  # how much of an overlong line is read at a time while skipping
 GZIP_MAGIC = b"\x1f\x8b"
 # Other compressions a log may come in: named in the error instead of "try --encoding".
 _ARCHIVES = {
-    b"PK\x03\x04": "a zip archive",
-    b"\xfd7zXZ\x00": "xz-compressed",
-    b"BZh": "bzip2-compressed",
-    b"\x28\xb5\x2f\xfd": "zstd-compressed",
-    b"7z\xbc\xaf\x27\x1c": "a 7z archive",
+    b"PK\x03\x04": "zip",
+    b"\xfd7zXZ\x00": "xz",
+    b"BZh": "bzip2",
+    b"\x28\xb5\x2f\xfd": "zstd",
+    b"7z\xbc\xaf\x27\x1c": "7z",
 }
+# What a file is to be, as its errors name it.
+_WHAT = {"a log": Msg("file.a_log"), "an export": Msg("file.an_export")}
 
 
-class LogError(Exception):
-    """A log or export that cannot be read at all (missing, undecodable): a usage error."""
+class LogError(Coded):
+    """A log or export that cannot be read at all (missing, undecodable): a usage error.
+
+    A code and its values (the ``input:`` section of the wording catalogues):
+    ``Words(lang).problem(error)`` is its words; ``str()`` the code and values.
+    """
 
 
 class Overlong:
@@ -48,9 +56,10 @@ class Overlong:
     size: int  # its length, without the newline
     consumed: int  # what was read for it, the newline included (to keep byte offsets)
 
-    def reason(self) -> str:
-        unit = "bytes" if isinstance(self, bytes) else "characters"
-        return f"line of {self.size:,} {unit} is longer than the limit of {MAX_LINE:,}: skipped"
+    def reason(self) -> Msg:
+        """Why its record is rejected: a code and values."""
+        code = "line.too_long_bytes" if isinstance(self, bytes) else "line.too_long_chars"
+        return Msg(code, (("size", self.size), ("limit", MAX_LINE)))
 
 
 class OverlongBytes(Overlong, bytes):
@@ -153,29 +162,25 @@ def check_log_path(path: str, what: str = "a log") -> bool:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        raise LogError(f"{path}: {_unreachable(path, exc)}") from None
+        raise open_log_error(path, exc) from None
     if stat.S_ISREG(mode):
         return True
     if stat.S_ISFIFO(mode):
         return False
     if stat.S_ISDIR(mode):
-        raise LogError(f"{path}: a directory, not {what} file")
-    raise LogError(f"{path}: not a regular file or a pipe (a device or socket): not read")
-
-
-def _unreachable(path: str, exc: OSError) -> str:
-    if exc.errno == errno.ELOOP:
-        return "a symbolic link loop"
-    if isinstance(exc, FileNotFoundError):
-        if os.path.islink(path):
-            return f"a symbolic link to {os.readlink(path)}, which does not exist"
-        return "no such file"
-    return exc.strerror or str(exc)
+        raise LogError("file.directory", path=path, what=_WHAT.get(what, what))
+    raise LogError("file.not_regular", path=path)
 
 
 def open_log_error(path: str, exc: OSError) -> LogError:
-    """The one-line error for a log that passed :func:`check_log_path` and still did not open."""
-    return LogError(f"{path}: {_unreachable(path, exc)}")
+    """The one-line error for a path that does not lead to a file, or did not open."""
+    if exc.errno == errno.ELOOP:
+        return LogError("file.link_loop", path=path)
+    if isinstance(exc, FileNotFoundError):
+        if os.path.islink(path):
+            return LogError("file.dangling_link", path=path, target=os.readlink(path))
+        return LogError("file.missing", path=path)
+    return LogError("file.os_error", path=path, why=exc.strerror or str(exc))
 
 
 def open_bytes(path: str, what: str = "a log") -> IO[bytes]:
@@ -214,12 +219,12 @@ def open_text(path: str, encoding: str | None, newline: str) -> IO[str]:
     try:
         codecs.lookup(name)
     except LookupError:
-        raise LogError(f"unknown encoding {encoding!r}") from None
+        raise LogError("file.unknown_encoding", encoding=encoding) from None
     return io.TextIOWrapper(open_bytes(path), encoding=name, errors="strict", newline=newline)
 
 
 def compression_of(path: str) -> str | None:
-    """'a zip archive', 'xz-compressed' ... for a file in a compression not read here."""
+    """'zip', 'xz', 'bzip2', 'zstd', '7z': a file's compression that is not read here."""
     if path == "-":
         return None
     try:

@@ -46,7 +46,8 @@ def tail(counts: Counts, contract: Contract, lang: str, out: IO[str]) -> None:
     rest = {
         "records": record_counts(counts),
         "rejected": [
-            {"line": r.line, "source": r.source, "reason": r.reason} for r in counts.rejected
+            {"line": r.line, "source": r.source, "code": r.code, "reason": words.rejection(r)}
+            for r in counts.rejected
         ],
         "unjudged": [
             {

@@ -79,7 +79,7 @@ def _tail(md: bool) -> Callable[[Counts, Contract, str, IO[str]], None]:
         if report.rejected:
             out.write("\n")
             for rejection in report.rejected:
-                out.write(words.label("rejected", rejection=str(rejection)) + "\n")
+                out.write(words.label("rejected", rejection=words.rejected(rejection)) + "\n")
 
     return tail
 
