@@ -153,6 +153,9 @@ def _report_schema_error(doc: Document, error: ValidationError, errors: _Errors)
             except DurationError as exc:
                 errors.at(doc, path, f"{where}: {exc}")
                 return
+        if "%" in expected:
+            errors.at(doc, path, f"{where}: {error.instance!r} is not a share: write it as 50 %")
+            return
         if r"\d{4}-\d{2}-\d{2}" in expected:
             errors.at(doc, path, f"{where}: bad date {error.instance!r}: write YYYY-MM-DD")
             return
@@ -339,6 +342,7 @@ class _Builder:
         self.event_names: set[str] = set()
         self.readings: dict[str, m.Reading] = {}
         self.obligation_ids: set[str] = set()
+        self.contract_warn_at: tuple[float, ...] = ()
 
     # -- small values
 
@@ -402,6 +406,24 @@ class _Builder:
             values.append(value)
         return m.Dated(tuple(starts), tuple(values))
 
+    def warn_at(
+        self, doc: Document, path: YPath, raw: list[str] | None
+    ) -> tuple[float, ...] | None:
+        """Warning thresholds (``[50 %, 75 %]``) as percents; None when not given."""
+        if raw is None:
+            return None
+        shares = tuple(float(text.strip().rstrip("%")) for text in raw)
+        for i, share in enumerate(shares):
+            if not 0 < share < 100:
+                self.errors.at(
+                    doc,
+                    (*path, i),
+                    f"a warning threshold is above 0 % and below 100 %, got {raw[i]!r}",
+                )
+            elif i and share <= shares[i - 1]:
+                self.errors.at(doc, (*path, i), "warning thresholds must be in increasing order")
+        return shares
+
     def event(self, doc: Document, path: YPath, raw: Any) -> str:
         """An event name, or a reading whose value is one."""
         name = raw
@@ -430,6 +452,7 @@ class _Builder:
             self.errors.at(doc, ("timezone",), f"unknown time zone {data['timezone']!r}")
         for name, raw in data["readings"].items():
             self.readings[name] = m.Reading(name, raw["value"], raw["clause"])
+        self.contract_warn_at = self.warn_at(doc, ("warn_at",), data.get("warn_at")) or ()
 
     def condition(self, doc: Document, path: YPath, raw: dict[str, Any]) -> Condition:
         if "all" in raw:
@@ -670,6 +693,7 @@ class _Builder:
             type=raw["type"],
             stated=raw.get("stated", True),
             source=f"{loc.file}:{loc.line}",
+            warn_at=self.warn_at(doc, (*path, "warn_at"), raw.get("warn_at")),
         )
         for j, pid in enumerate(raw.get("pauses", [])):
             if pid not in pause_ids:
@@ -852,6 +876,7 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
         calendar=calendar,
         source=str(directory),
         intervals=intervals,
+        warn_at=b.contract_warn_at,
         _level_names=MappingProxyType(b.level_names),
         _site_names=MappingProxyType(site_names),
     )
