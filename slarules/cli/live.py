@@ -91,3 +91,100 @@ def open_clocks(
     if report.rejected:
         sys.exit(EXIT_REJECTED)
     sys.exit(EXIT_BREACHED if report.at_risk else EXIT_OK)
+
+
+WATCH_UNITS = ("s", "min", "h")
+
+
+def _every(text: str) -> float:
+    """``--every``: a duration in s, min or h (a bare number is seconds), above 0."""
+    from ..durations import DurationError, parse_duration
+
+    raw = text.strip()
+    try:
+        value = parse_duration(f"{raw} s" if raw.replace(".", "", 1).isdigit() else raw)
+    except DurationError:
+        value = None
+    if value is None or value.unit not in WATCH_UNITS or value.amount <= 0:
+        fail(say("bad_every", text=text))
+    return value.as_timedelta().total_seconds()
+
+
+@main.command("watch", **command_help("watch"))
+@rules_option
+@click.argument("logs", nargs=-1, required=True)
+@click.option("--every", default="60s", show_default=True, help=help_text("watch.every"))
+@click.option("--notify", "notify", multiple=True, help=help_text("watch.notify"))
+@click.option("--state", "state", help=help_text("watch.state"))
+@lang_option
+@click.option("--encoding", help=help_text("audit.encoding"))
+@judge_all_option
+def watch(
+    rules: str | None,
+    logs: tuple[str, ...],
+    every: str,
+    notify: tuple[str, ...],
+    state: str | None,
+    lang: str,
+    encoding: str | None,
+    judge_all: bool,
+) -> None:
+    """`slarules watch` (its help: the catalogues' ``help.watch.help``)."""
+    import os
+
+    from ..watching import Watcher, default_state_path
+    from ..watching.notify import STDOUT, target
+    from ..watching.state import StateError
+    from ..watching.watcher import shown
+
+    contract = load_rules(rules)
+    seconds = _every(every)
+    for log in logs:
+        if log == "-":
+            fail(say("watch_stdin"))
+        if not os.path.exists(log):
+            fail(say("watch_no_log", log=log))
+    targets = []
+    for text in notify or (STDOUT,):
+        try:
+            targets.append(target(text))
+        except ValueError:
+            forms = "URL, wecom:URL, dingtalk:URL, json:URL, -"
+            fail(say("bad_notify", text=text, forms=forms))
+    state_path = state or default_state_path(logs)
+
+    def report(code: str, values: dict[str, Any]) -> None:
+        click.echo(say(f"watch_{code}", **values), err=True)
+
+    def out(line: str) -> None:
+        click.echo(line)
+        sys.stdout.flush()
+
+    try:
+        watcher = Watcher(
+            contract,
+            logs,
+            targets,
+            state_path=state_path,
+            lang=lang,
+            encoding=encoding,
+            judge_all=judge_all,
+            report=report,
+            out=out,
+        )
+    except StateError as exc:
+        fail(str(exc))
+    click.echo(
+        say(
+            "watch_started",
+            logs=", ".join(logs),
+            every=f"{seconds:g}",
+            state=state_path,
+            targets=", ".join(shown(t) for t in targets),
+        ),
+        err=True,
+    )
+    try:
+        watcher.run(seconds)
+    finally:
+        watcher.close()
