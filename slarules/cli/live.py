@@ -137,7 +137,6 @@ def watch(
     from ..watching.state import StateError
     from ..watching.watcher import shown
 
-    contract = load_rules(rules)
     seconds = _every(every)
     for log in logs:
         if log == "-":
@@ -152,6 +151,7 @@ def watch(
             forms = "URL, wecom:URL, dingtalk:URL, json:URL, -"
             fail(say("bad_notify", text=text, forms=forms))
     state_path = state or default_state_path(logs)
+    contract = load_rules(rules)
 
     def report(code: str, values: dict[str, Any]) -> None:
         click.echo(say(f"watch_{code}", **values), err=True)

@@ -49,7 +49,8 @@ class State:
     def __init__(self, path: str) -> None:
         self.path = path
         try:
-            self.db = sqlite3.connect(path, isolation_level=None)  # transactions by hand
+            # Transactions by hand; used by one thread at a time (perhaps not the one that opened it).
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.db.executescript(SCHEMA)
             found = self.db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             if found is None:

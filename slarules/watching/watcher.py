@@ -11,12 +11,14 @@ outbox is delivered: each target's messages in order, a failed one retried after
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +31,7 @@ from .follow import Follower
 from .messages import STYLES, message
 from .notify import DeliveryFailed, Target, post
 from .standing import Standing
-from .state import State
+from .state import Pending, State
 
 # Limits of the tool (README "Watching"): the first retry's wait, and the longest.
 BACKOFF_FIRST = 1.0
@@ -69,6 +71,22 @@ def key_of(target: Target) -> str:
     file holds no webhook key, and two keys to one robot are two targets)."""
     digest = hashlib.sha256(target.text.encode("utf-8")).hexdigest()[:12]
     return f"{shown(target)}#{digest}"
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait while a message goes out and the outbox says so (at most
+    the delivery's timeout): a stop then never sends it twice."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _to_stderr(code: str, values: dict[str, Any]) -> None:
@@ -156,32 +174,37 @@ class Watcher:
         (None: nothing waits)."""
         while batch := self.state.due(self.targets, time.time()):
             for pending in batch:
-                target = self.targets[pending.target]
-                try:
-                    if target.url is None:
-                        self.out(pending.body)
-                    else:
-                        post(target.url, target.style, pending.body)
-                except DeliveryFailed as exc:
-                    wait = backoff(pending.attempts)
-                    self.state.failed(pending, time.time() + wait)
-                    self.report(
-                        "failed",
-                        {
-                            "target": shown(target),
-                            "why": str(exc),
-                            "attempt": pending.attempts + 1,
-                            "seconds": f"{wait:g}",
-                        },
-                    )
-                else:
-                    self.state.delivered(pending)
-                    if pending.attempts:
-                        self.report(
-                            "delivered", {"target": shown(target), "attempts": pending.attempts + 1}
-                        )
+                with _signals_held():
+                    self._deliver(pending)
         after = self.state.next_try(self.targets)
         return None if after is None else max(after - time.time(), 0.0)
+
+    def _deliver(self, pending: Pending) -> None:
+        """One message: sent, then taken out of the outbox (or its next try set)."""
+        target = self.targets[pending.target]
+        try:
+            if target.url is None:
+                self.out(pending.body)
+            else:
+                post(target.url, target.style, pending.body)
+        except DeliveryFailed as exc:
+            wait = backoff(pending.attempts)
+            self.state.failed(pending, time.time() + wait)
+            self.report(
+                "failed",
+                {
+                    "target": shown(target),
+                    "why": str(exc),
+                    "attempt": pending.attempts + 1,
+                    "seconds": f"{wait:g}",
+                },
+            )
+        else:
+            self.state.delivered(pending)
+            if pending.attempts:
+                self.report(
+                    "delivered", {"target": shown(target), "attempts": pending.attempts + 1}
+                )
 
     def run(self, every: float, stop: threading.Event | None = None) -> None:
         """Pass after pass, ``every`` seconds apart, delivering in between, until ``stop``
