@@ -186,6 +186,8 @@ def test_every_crossing_once_in_order_across_a_restart(
             ("warning", "INC-2", "workaround"),
         ]
         _append(log, {"case": "INC-1", "event": "responded", "at": _ago(0)})
+        with log.open("a") as out:
+            out.write('{"case": "INC-1", "event": "responded"}\n')  # no time: rejected
         bodies = hook.wait_for(6)
         assert _crossings(bodies[5:]) == [("met", "INC-1", "remote_response")]
     warning = bodies[1]
@@ -199,6 +201,8 @@ def test_every_crossing_once_in_order_across_a_restart(
     assert len(failed) == 1 and failed[0]["attempt"] == 1 and "503" in failed[0]["why"]
     assert "SECRET" not in str(reports) and failed[0]["target"] == hook.url.split("?")[0]
     assert ("delivered", {"target": hook.url.split("?")[0], "attempts": 2}) in reports
+    rejected = [str(values["rejection"]) for code, values in reports if code == "rejected"]
+    assert len(rejected) == 1 and rejected[0].startswith(f"{log}:6: ") and "'at'" in rejected[0]
 
     # A restart: the state file says what was sent; nothing again, the next crossing once.
     with _running(watcher()):
@@ -416,3 +420,24 @@ def test_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str) -> No
     assert result.exit_code == 2 and result.stderr == f"slarules: error: {message}\n"
     missing = CliRunner().invoke(main, ["watch", str(tmp_path / "nope.jsonl"), "--lang", "en"])
     assert missing.exit_code == 2 and "nope.jsonl: no such file or directory" in missing.stderr
+
+
+def test_a_webhook_nobody_listens_on_and_a_state_file_that_is_not_one(tmp_path: Path) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from slarules.cli import main
+    from slarules.watching.notify import DeliveryFailed, post
+
+    with socket.socket() as probe:  # a port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(DeliveryFailed, match="refused"):
+        post(f"http://127.0.0.1:{port}/hook", "json", "{}")
+    log, state = tmp_path / "events.jsonl", tmp_path / "notes.txt"
+    log.touch()
+    state.write_text("not SQLite\n", "utf-8")
+    result = CliRunner().invoke(main, ["watch", str(log), "--state", str(state), "--lang", "en"])
+    assert result.exit_code == 2
+    assert result.stderr == f"slarules: error: {state}: file is not a database\n"
