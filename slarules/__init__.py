@@ -4,6 +4,7 @@
 >>> contract = slarules.load()                      # the bundled contract
 >>> d = contract.due("remote_response", start, severity="严重")
 >>> report = contract.audit(records, as_of=as_of)   # records: SPEC.md log lines as dicts
+>>> for clock in contract.open_clocks(records, now): ...  # what is running, time left
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from .api import Contract
 from .engine import AuditReport, Deadline
 from .errors import RuleError, RulesInvalid
 from .events import Event, Rejection
+from .live import OpenClock, OpenReport
 from .results import Result
 from .wording import Wording, Words
 
@@ -22,6 +24,8 @@ __all__ = [
     "Contract",
     "Deadline",
     "Event",
+    "OpenClock",
+    "OpenReport",
     "Rejection",
     "Result",
     "RuleError",

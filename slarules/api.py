@@ -1,7 +1,8 @@
 """The library's façade: the contract with what one does with it.
 
 :class:`Contract` is the model's :class:`~slarules.model.Contract` (the same
-frozen data) plus the calls a tool makes: ``due``, ``audit``, ``terms_at``. It
+frozen data) plus the calls a tool makes: ``due``, ``audit``, ``open_clocks``,
+``next_deadline``, ``terms_at``. It
 lives here, not in the model, so that the model imports no engine: data flows
 one way (rules -> model -> engine -> results) and the package has no import cycle.
 """
@@ -17,6 +18,7 @@ from . import model as m
 from .durations import Duration
 from .engine import AuditReport, Deadline, audit_records, due_for
 from .kinds import KINDS
+from .live import OpenClock, OpenReport, open_records, soonest
 
 
 class Contract(m.Contract):
@@ -61,6 +63,40 @@ class Contract(m.Contract):
         return audit_records(
             self, records, when, explain=explain, window=window, only=only, judge_all=judge_all
         )
+
+    def open_clocks(
+        self,
+        records: Iterable[Mapping[str, Any]],
+        now: datetime | None = None,
+        *,
+        judge_all: bool = False,
+    ) -> OpenReport:
+        """Every clock still running at ``now`` (default: the current time), as the log
+        stood then, sorted by time left: :class:`~slarules.live.OpenClock` objects (case,
+        obligation, clause, start, due, time left, share of the budget used, the warning
+        threshold passed, the step that ends it). The report also counts the records
+        (``read``, ``used``, ``rejected`` ...), as :meth:`audit` does.
+        """
+        when = now or datetime.now(self.tz)
+        return open_records(self, records, when, judge_all=judge_all)
+
+    def next_deadline(
+        self, case_records: Iterable[Mapping[str, Any]], now: datetime | None = None
+    ) -> OpenClock | None:
+        """The next deadline of one case (a tool that tracks one ticket): its running clock
+        due first, an overdue one included, or None when none runs at ``now``.
+
+        ``case_records`` are that case's records; records of another case, or a record
+        that cannot be used, raise ValueError (nothing is left out silently).
+        """
+        records = list(case_records)
+        cases = {str(r.get("case")) for r in records}
+        if len(cases) > 1:
+            raise ValueError(f"records of one case expected, got {len(cases)}: {sorted(cases)}")
+        report = self.open_clocks(records, now)
+        if report.rejected:
+            raise ValueError(str(report.rejected[0]))
+        return soonest([c for c in report if c.case in cases])
 
     def terms_at(self, instant: datetime) -> dict[str, dict[str, Duration | None]]:
         """Every budget, interval and threshold in force at ``instant``, by obligation.

@@ -339,6 +339,30 @@ class CalendarDayClock(_LocalClock):
             return self._midnight(last + 1)
         return self._midnight(self._next_working(last) + 1)
 
+    def counted(
+        self,
+        start: datetime,
+        end: datetime,
+        pauses: Iterable[Interval] = (),
+        *,
+        as_of: datetime | None = None,
+    ) -> timedelta:
+        """The time counted from ``start`` to ``end``: from 00:00 after the start day
+        (art. 201) on, paused time excluded; negative before counting begins. Continuous,
+        where :meth:`used` counts whole days: ``counted(start, due(start, n, p), p)`` is
+        at least ``n`` days (more when art. 203 moves the end past rest days).
+        """
+        begin = datetime.combine(date.fromordinal(self._start_day(start) + 1), _MIDNIGHT)
+        stop = self._wall(end)
+        total = stop - begin
+        if total <= ZERO or not pauses:
+            return total
+        for b, e in self._wall_pauses(pauses, as_of, start):
+            b, e = max(b, begin), min(e, stop)
+            if e > b:
+                total -= e - b
+        return total
+
     def used(self, start: datetime, end: datetime) -> int:
         """The fewest days a period from ``start`` needs for ``end`` to fall within it:
         ``end <= due(start, n)`` exactly when ``used(start, end) <= n``. That is the days

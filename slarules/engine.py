@@ -255,6 +255,10 @@ class Audit(Tally):
     events too (the monthly report) reads and checks each record once.
     """
 
+    # What evaluates each case: a subclass of Engine sees every case with its results
+    # (slarules.live keeps the clocks still running).
+    engine_type: type[Engine] = Engine
+
     def __init__(
         self,
         contract: m.Contract,
@@ -283,7 +287,7 @@ class Audit(Tally):
         self._last_of = last_of
         self._grouped = grouped
         self.cases: set[str] = set()  # the cases evaluated so far
-        self._engine = Engine(contract, as_of, explain, self.only)
+        self._engine = self.engine_type(contract, as_of, explain, self.only)
         self._watched = _watched_events(contract)
         self._pairs = contract.interval_pairs
         self.notes: dict[str, tuple[CaseNote, ...]] = {}

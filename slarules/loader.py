@@ -203,6 +203,9 @@ def _report_schema_error(doc: Document, error: ValidationError, errors: _Errors)
             except DurationError as exc:
                 errors.at(doc, path, "schema.at", where=where, problem=exc.msg)
                 return
+        if "%" in expected:
+            errors.at(doc, path, "schema.not_share", where=where, got=instance)
+            return
         if r"\d{4}-\d{2}-\d{2}" in expected:
             errors.at(doc, path, "schema.bad_date", where=where, got=instance)
             return
@@ -443,6 +446,7 @@ class _Builder:
         self.event_names: set[str] = set()
         self.readings: dict[str, m.Reading] = {}
         self.obligation_ids: set[str] = set()
+        self.contract_warn_at: tuple[float, ...] = ()
 
     # -- small values
 
@@ -503,6 +507,20 @@ class _Builder:
             values.append(value)
         return m.Dated(tuple(starts), tuple(values))
 
+    def warn_at(
+        self, doc: Document, path: YPath, raw: list[str] | None
+    ) -> tuple[float, ...] | None:
+        """Warning thresholds (``[50 %, 75 %]``) as percents; None when not given."""
+        if raw is None:
+            return None
+        shares = tuple(float(text.strip().rstrip("%")) for text in raw)
+        for i, share in enumerate(shares):
+            if not 0 < share < 100:
+                self.errors.at(doc, (*path, i), "threshold.out_of_range", got=raw[i])
+            elif i and share <= shares[i - 1]:
+                self.errors.at(doc, (*path, i), "threshold.not_increasing")
+        return shares
+
     def event(self, doc: Document, path: YPath, raw: Any) -> str:
         """An event name, or a reading whose value is one."""
         name = raw
@@ -538,6 +556,7 @@ class _Builder:
             self.errors.at(doc, ("timezone",), "rules.unknown_zone", zone=data["timezone"])
         for name, raw in data["readings"].items():
             self.readings[name] = m.Reading(name, raw["value"], raw["clause"])
+        self.contract_warn_at = self.warn_at(doc, ("warn_at",), data.get("warn_at")) or ()
 
     def condition(self, doc: Document, path: YPath, raw: dict[str, Any]) -> Condition:
         if "all" in raw:
@@ -772,6 +791,7 @@ class _Builder:
             type=raw["type"],
             stated=raw.get("stated", True),
             source=f"{loc.file}:{loc.line}",
+            warn_at=self.warn_at(doc, (*path, "warn_at"), raw.get("warn_at")),
         )
         for j, pid in enumerate(raw.get("pauses", [])):
             if pid not in pause_ids:
@@ -949,6 +969,7 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
         calendar=calendar,
         source=str(directory),
         intervals=intervals,
+        warn_at=b.contract_warn_at,
         _level_names=MappingProxyType(b.level_names),
         _site_names=MappingProxyType(site_names),
     )

@@ -214,6 +214,9 @@ class Obligation:
     type: str
     stated: bool
     source: str  # file:line of its definition
+    # Its own warning thresholds (percent of the budget used, increasing), or None for
+    # the contract's; keyword-only so that the kinds' fields may follow without defaults.
+    warn_at: tuple[float, ...] | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,8 @@ class Contract:
     calendar: WorkCalendar
     source: str = ""
     intervals: tuple[IntervalSpec, ...] = ()
+    # Warning thresholds, percent of a clock's budget used, increasing (``open``, ``watch``).
+    warn_at: tuple[float, ...] = ()
     _level_names: Mapping[str, str] = field(default_factory=dict, repr=False)
     _site_names: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -297,6 +302,10 @@ class Contract:
             if band.matches(site_id, distance_km):
                 return band
         return None
+
+    def thresholds(self, ob: Obligation) -> tuple[float, ...]:
+        """The warning thresholds of an obligation: its own, else the contract's."""
+        return self.warn_at if ob.warn_at is None else ob.warn_at
 
     def obligation(self, obligation_id: str) -> Obligation:
         for ob in self.obligations:

@@ -53,6 +53,17 @@ def test_audit_matches_the_golden_file(example_output: Output, fmt: str, lang: s
     _same_as_golden(text, f"audit-2026-10.{lang}.{FORMATS[fmt]}")
 
 
+# Clocks overdue, past a threshold and below; devices' inspections still due this month.
+OPEN = ("open", "LOG", "--as-of", "2026-10-20 12:00")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_open_matches_the_golden_file(example_output: Output, fmt: str, lang: str) -> None:
+    text = example_output(*OPEN, "--format", fmt, "--lang", lang)
+    _same_as_golden(text, f"open-2026-10-20.{lang}.{FORMATS[fmt]}")
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("case", EXPLAINED)
 def test_explain_matches_the_golden_file(example_output: Output, case: str, lang: str) -> None:
@@ -98,6 +109,8 @@ def _human_outputs(example_output: Output, lang: str) -> Iterator[tuple[str, str
     page = example_output(*report, "--format", "html")
     page = re.sub(r"<style>.*?</style>|<[^>]+>", " ", page, flags=re.DOTALL)
     yield "report html", html.unescape(page)
+    for fmt in ("table", "markdown"):
+        yield f"open {fmt}", example_output(*OPEN, "--format", fmt, "--lang", lang)
     for where in (("--severity", "serious", "--site", "dalian"), ("--distance-km", "900")):
         yield "due", example_output("due", "--start", "2026-10-09 14:05", *where, "--lang", lang)
 

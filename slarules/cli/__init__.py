@@ -10,7 +10,7 @@ reader, 143 terminated. Documents go out whole or not at all (:mod:`.output`).
 
 from __future__ import annotations
 
-from . import auditing, due, importing, report, rules_cmds, testing  # noqa: F401 (registration)
+from . import auditing, due, importing, live, report, rules_cmds, testing  # noqa: F401 (registration)
 from .common import (
     EXIT_BREACHED,
     EXIT_BROKEN_PIPE,

@@ -14,14 +14,15 @@ inspection each month, a service level over a month's calls).
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
 from .. import model as m
+from ..clocks import Interval
 from ..durations import Duration
 from ..events import Event
-from ..results import Finding, Ref, Values
+from ..results import Finding, Msg, Ref, Values
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -87,6 +88,15 @@ class Clocked(NamedTuple):
     applies: tuple[str, ...] = ()
 
 
+class Running(NamedTuple):
+    """A clock that is still running, as ``slarules open`` shows it (see :meth:`Kind.running`)."""
+
+    start: datetime  # when it began counting (a summary's: when its period ended)
+    step: Ref | Msg  # what ends it, in words: the step someone has to take
+    awaits: tuple[str, ...]  # the events that would end it
+    pauses: Sequence[Interval] = ()  # the time it does not count
+
+
 Watch = Callable[[Event], bool] | None  # which events of a name a window kind reads (None: all)
 
 
@@ -131,6 +141,15 @@ class Kind:
     def share(self, ob: m.Obligation) -> bool:
         """Whether its results are shares over periods (a service level), not clocks."""
         return False
+
+    def running(
+        self, ctx: Context, ob: m.Obligation, finding: Finding, case: Case | None
+    ) -> Running | None:
+        """For a finding not done by the as-of time (pending, or overdue) and with a due
+        time: how its clock runs, or None when nothing can still end it (a period that
+        is over) or it is no clock (a share, a check). ``case`` is the case it is about
+        (None for a duty over the window)."""
+        return None
 
     # -- case kinds
 

@@ -23,7 +23,7 @@ from ..columnar.sql import Plan
 from ..durations import Duration
 from ..events import Event
 from ..results import Finding, Ref, Step, Values
-from .base import CLOCK_UNITS, Clocked, Kind, Place, budget_terms, na_values
+from .base import CLOCK_UNITS, Clocked, Kind, Place, Running, budget_terms, na_values
 from .common import (
     NOT_APPLICABLE,
     Context,
@@ -312,6 +312,16 @@ class DeadlineKind(Kind):
     def compile(self, ctx: Context, ob: m.Obligation) -> Callable[[Case], list[Finding]]:
         assert isinstance(ob, Deadline)
         return compile(ctx, ob)
+
+    def running(
+        self, ctx: Context, ob: m.Obligation, finding: Finding, case: Case | None
+    ) -> Running | None:
+        """Until the stop event (a complete one); the pauses the due time allowed for."""
+        assert isinstance(ob, Deadline)
+        if finding.start is None:
+            return None
+        pauses = case.pauses(ctx.contract, ob.pauses) if case is not None and ob.pauses else ()
+        return Running(finding.start, Ref("event", ob.stop), (ob.stop,), pauses)
 
     def query(self, plan: Plan, ob: m.Obligation) -> None:
         assert isinstance(ob, Deadline)

@@ -19,7 +19,7 @@ from ..columnar.base import ident, lit, lits
 from ..columnar.sql import Plan
 from ..durations import Duration
 from ..results import Finding, Msg, Ref, Step, Values
-from .base import CLOCK_UNITS, Kind, Place, dated_terms
+from .base import CLOCK_UNITS, Kind, Place, Running, dated_terms
 from .common import Context, finding_for, start_step
 
 TYPE = "max_gap"
@@ -139,6 +139,15 @@ class MaxGapKind(Kind):
     def compile(self, ctx: Context, ob: m.Obligation) -> Callable[[Case], list[Finding]]:
         assert isinstance(ob, MaxGap)
         return partial(evaluate, ctx, ob)
+
+    def running(
+        self, ctx: Context, ob: m.Obligation, finding: Finding, case: Case | None
+    ) -> Running | None:
+        """The gap since the last update, until the next update (or the closing event)."""
+        assert isinstance(ob, MaxGap)
+        if finding.start is None:
+            return None
+        return Running(finding.start, Msg("what.update"), (*ob.updates, ob.until))
 
     def query(self, plan: Plan, ob: m.Obligation) -> None:
         """The gaps from the start through each update to the closing event (as

@@ -12,18 +12,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import model as m
 from ..calendar import CalendarNotCovered
+from ..clocks import period_end
 from ..columnar.base import lit, rows_sql
 from ..columnar.sql import Plan
 from ..durations import Duration
 from ..events import Event
 from ..results import Finding, Msg, Ref, Step, Values
-from .base import CLOCK_UNITS, Kind, Place, dated_terms
+from .base import CLOCK_UNITS, Kind, Place, Running, dated_terms
 from .common import verdict
 from .window import Period, WindowContext, named_periods, periods
+
+if TYPE_CHECKING:
+    from ..case import Case
+    from .common import Context
 
 TYPE = "periodic"
 
@@ -257,6 +262,22 @@ class PeriodicKind(Kind):
     ) -> Values:
         assert isinstance(ob, Periodic)
         return (("event", Ref("event", ob.deliverable)), ("period", row["period"]))
+
+    def running(
+        self, ctx: Context, ob: m.Obligation, finding: Finding, case: Case | None
+    ) -> Running | None:
+        """A deliverable due within its period runs over the period, and once the period
+        is over nothing can be delivered for it; one due after the period runs from the
+        period's end."""
+        assert isinstance(ob, Periodic)
+        if finding.start is None or finding.due is None:
+            return None
+        step, awaits = Ref("event", ob.deliverable), (ob.deliverable,)
+        if ob.after_period_end is None:
+            if ctx.as_of >= finding.due:
+                return None
+            return Running(finding.start, step, awaits)
+        return Running(period_end(finding.start, ob.period, ctx.contract.tz), step, awaits)
 
 
 KIND = PeriodicKind()

@@ -24,7 +24,7 @@ from ..columnar.sql import Plan
 from ..durations import Duration
 from ..events import Event
 from ..results import Finding, Msg, Ref, Step, Values
-from .base import CLOCK_UNITS, Clocked, Kind, Place, budget_terms, na_values
+from .base import CLOCK_UNITS, Clocked, Kind, Place, Running, budget_terms, na_values
 from .common import (
     NOT_APPLICABLE,
     Context,
@@ -223,6 +223,20 @@ class SolveOrEscalateKind(Kind):
     def compile(self, ctx: Context, ob: m.Obligation) -> Callable[[Case], list[Finding]]:
         assert isinstance(ob, SolveOrEscalate)
         return compile(ctx, ob)
+
+    def running(
+        self, ctx: Context, ob: m.Obligation, finding: Finding, case: Case | None
+    ) -> Running | None:
+        """Until the solving event or an escalation to the level, whichever comes first."""
+        assert isinstance(ob, SolveOrEscalate)
+        if finding.start is None:
+            return None
+        pauses = case.pauses(ctx.contract, ob.pauses) if case is not None and ob.pauses else ()
+        step = Msg(
+            "what.solve_or_escalate",
+            (("event", Ref("event", ob.solved)), ("level", ob.escalate_to)),
+        )
+        return Running(finding.start, step, (ob.solved, "escalated"), pauses)
 
     def query(self, plan: Plan, ob: m.Obligation) -> None:
         """Each start's due; the clock ends at the case's first solving event or first
