@@ -785,6 +785,13 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
                 ("readings", name, "value"),
                 f"unknown event {reading.value!r}{_suggest(reading.value, b.event_names)}",
             )
+    major = b.readings.get("major_fault_analysis")
+    if major is not None and major.value not in b.level_ids:
+        errors.at(
+            contract_doc,
+            ("readings", "major_fault_analysis", "value"),
+            f"unknown severity {major.value!r}{_suggest(major.value, b.level_ids)}",
+        )
     pauses: dict[str, m.Pause] = {}
     for i, raw in enumerate(contract_doc.data.get("pauses", [])):
         pauses[raw["id"]] = m.Pause(
@@ -833,6 +840,12 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
                     m.Text(raw.get("zh", raw["id"]), raw.get("en", raw["id"])),
                 )
             )
+    assessment_doc = _one(by_kind, "Assessment", errors)  # optional (2.3.4.4)
+    assessment = None
+    if assessment_doc is not None:
+        from .assessment_rules import build_assessment
+
+        assessment = build_assessment(b, assessment_doc, seen)
     if errors.items:
         raise RulesInvalid(errors.items)
     return m.Contract(
@@ -852,6 +865,21 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
         calendar=calendar,
         source=str(directory),
         intervals=intervals,
+        assessment=assessment,
         _level_names=MappingProxyType(b.level_names),
         _site_names=MappingProxyType(site_names),
     )
+
+
+def load_assessment(path: str | os.PathLike[str], contract: m.Contract) -> Any:
+    """One Assessment file (2.3.4.4) for ``contract``; :class:`RulesInvalid` if it is bad."""
+    from .assessment_rules import build_assessment
+
+    doc = read_document(Path(path), "Assessment")
+    errors = _Errors()
+    builder = _Builder(errors)
+    builder.tz = contract.tz
+    found = build_assessment(builder, doc, (ob.id for ob in contract.obligations))
+    if errors.items or found is None:
+        raise RulesInvalid(errors.items)
+    return found
