@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import subprocess
@@ -135,7 +136,7 @@ def test_the_assessment_costs_are_in_the_workbook(tmp_path: Path) -> None:
     assert any(n.startswith("2026-10: 满分 100 分, 扣分合计 37 分") for n in notes)
 
 
-def test_a_workbook_is_not_written_to_a_terminal() -> None:
+def test_a_workbook_is_not_written_to_a_terminal(tmp_path: Path) -> None:
     """A terminal gets one line and exit 2; a file or a pipe gets the workbook."""
     leader, follower = pty.openpty()
     try:
@@ -156,23 +157,16 @@ def test_a_workbook_is_not_written_to_a_terminal() -> None:
         "slarules: error: an Excel workbook cannot be written to a terminal: "
         "use -o FILE or redirect to a file\n"
     )
+    small = tmp_path / "one.jsonl"  # a small log: the workbook, not the audit, is tried here
+    small.write_text('{"case": "Q-1", "event": "question_received", "at": "2026-10-08T10:00"}\n')
     piped = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "slarules",
-            "audit",
-            LOG,
-            "--format",
-            "xlsx",
-            "--as-of",
-            "2026-11-01",
-        ],
+        [sys.executable, "-m", "slarules", "audit", str(small), "--format", "xlsx"],
         capture_output=True,
         cwd=ROOT,
         check=False,
     )
     assert piped.returncode == 1 and piped.stdout[:4] == b"PK\x03\x04"  # a zip: the workbook
+    assert openpyxl.load_workbook(io.BytesIO(piped.stdout))["结果"]["B2"].value == "consult_reply"
 
 
 def test_a_failed_run_leaves_the_old_workbook(tmp_path: Path) -> None:
