@@ -620,11 +620,9 @@ def build(
     per_device = {ob.id for ob in contract.obligations if KINDS[ob.type].per_device(ob)}
     shares = {ob.id for ob in contract.obligations if KINDS[ob.type].share(ob)}
     inspections = [r for r in in_period if r.obligation in per_device]
-    scores = (
-        score(contract.assessment, in_period, tz, period.months)
-        if contract.assessment is not None
-        else []
-    )
+    # A month the logs do not cover gets no score: full marks there would be no evidence.
+    scored = [t.label for t in trend if t.audited and t.label in period.months]
+    scores = score(contract.assessment, in_period, tz, scored) if contract.assessment else []
     return PeriodSummary(
         contract=contract,
         period=period,

@@ -117,6 +117,10 @@ def test_a_quarter_has_the_same_parts_and_its_months() -> None:
     doc = json.loads(run("--quarter", "2026-Q4", "--format", "json", quarter=True))
     assert doc["period"] == "2026-Q4" and doc["months"] == ["2026-10", "2026-11", "2026-12"]
     assert "month" not in doc
+    # The logs end in October: November's days are not judged (no daily check is no evidence).
+    october = json.loads(run("--format", "json"))
+    assert doc["obligations"] == october["obligations"]
+    assert doc["breaches"] == october["breaches"]
 
 
 def test_a_quarter_before_the_logs_says_it_has_no_data() -> None:

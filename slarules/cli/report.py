@@ -74,7 +74,7 @@ def report(
     """`slarules report` (its help: the catalogues' ``help.report.help``)."""
     import re
 
-    from ..clocks import period_start
+    from ..clocks import period_end, period_start
     from ..engine import Audit, checked_records
     from ..events import MAX_YEAR, MIN_YEAR, Event, out_of_range
     from ..monthly import build, parse_period, trend_months
@@ -107,15 +107,19 @@ def report(
                 checked_records(contract, read_records(AuditOptions(logs, when, encoding)))
             )
             events = [checked for _, _, checked in records if type(checked) is Event]
+            last = period.end
             if events:
-                # Months before the log begins are not audited: no record is no evidence.
+                # Only the months the logs cover are audited (from the first event's month
+                # to the last one's): no record is no evidence, before the logs or after.
                 covered = period_start(min(e.at for e in events), "month", contract.tz)
-                first = min(max(first, covered), period.start)
+                ends = period_end(max(e.at for e in events), "month", contract.tz)
+                first, last = max(first, covered), min(last, ends)
+                last = max(first, last)  # a period the logs do not reach: nothing to judge
             audit = Audit(
                 contract,
                 records,
                 when,
-                window=(first, period.end),
+                window=(first, last),
                 judge_all=judge_all,
                 checked=True,
             )
