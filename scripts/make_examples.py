@@ -12,6 +12,12 @@ exchanges, the previous month's summary, training requests and the resident
 engineer's daily checks. Their facts ``planned_for`` and ``until`` are times too
 (written like ``at``); ``device`` and ``period`` are text.
 
+For the service summary of 2.3.4.3 the month also carries words and work that no
+obligation watches: each fault's description, emergency handling, cause, solution and
+prevention (``FAULT_WORDS``), the spare parts' names and reasons and their replacement,
+each inspection's check data (``CHECKS``), production maintenance planned, deferred and
+done (``MAINTENANCE``, with the customer's signatory) and the problem tracking list.
+
 Outputs (relative to the repository root):
 
 - ``examples/october-2026.jsonl``: clean log, times with ``+08:00`` offset.
@@ -34,6 +40,7 @@ import csv
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 YEAR = 2026
 OFFSET = "+08:00"
@@ -53,6 +60,23 @@ CSV_FIELDS = [
     "planned_for",
     "until",
     "period",
+    # The words of the service summary (2.3.4.3): faults, spare parts, inspections,
+    # production maintenance, plans and problems.
+    "description",
+    "handling",
+    "cause",
+    "solution",
+    "prevention",
+    "part",
+    "reason",
+    *("appearance", "hardware", "system_log", "cluster", "configuration", "backup", "resources"),
+    "change",
+    "steps",
+    "solves",
+    "signed_by",
+    "impact",
+    "advice",
+    "resolution",
     "note",
 ]
 
@@ -367,11 +391,20 @@ CASES: list[tuple[str, list[tuple[str, str, dict]]]] = [
             ("10-21 10:00", "onsite_requested", {}),
             ("10-21 10:55", "escalated", {"level": 2}),
             ("10-21 12:40", "onsite_arrived", {}),
-            ("10-21 13:00", "spare_needed", {"note": "电源模块损坏"}),
+            (
+                "10-21 13:00",
+                "spare_needed",
+                {
+                    "note": "电源模块损坏",
+                    "part": "电源模块 (650W)",
+                    "reason": "电源模块损坏, 无法现场修复",
+                },
+            ),
             ("10-21 13:05", "onsite_requested", {"note": "高级工程师携备件赶赴现场"}),
             ("10-21 14:30", "status_updated", {}),
             ("10-21 16:20", "onsite_arrived", {}),
             ("10-21 16:20", "spare_arrived", {}),
+            ("10-21 16:30", "spare_replaced", {"part": "电源模块 (650W)"}),
             ("10-21 16:35", "restored", {}),
             ("10-21 16:35", "outage_ended", {"affected_users_pct": 15}),
             ("10-21 17:30", "resolved", {}),
@@ -393,10 +426,15 @@ CASES: list[tuple[str, list[tuple[str, str, dict]]]] = [
             ("10-22 16:40", "onsite_requested", {}),
             ("10-22 18:30", "escalated", {"level": 2}),
             ("10-22 19:10", "onsite_arrived", {}),
-            ("10-22 19:30", "spare_needed", {}),
+            (
+                "10-22 19:30",
+                "spare_needed",
+                {"part": "交换网板", "reason": "交换网板硬件故障, 业务无法倒换"},
+            ),
             ("10-22 22:00", "status_updated", {}),
             ("10-22 23:00", "escalated", {"level": 3}),
             ("10-23 00:10", "spare_arrived", {}),
+            ("10-23 01:20", "spare_replaced", {"part": "交换网板"}),
             ("10-23 03:20", "status_updated", {}),
             ("10-23 07:00", "status_updated", {}),
             ("10-23 10:30", "status_updated", {}),
@@ -566,6 +604,158 @@ CASES: list[tuple[str, list[tuple[str, str, dict]]]] = [
     ),
 ]
 
+# The words of each fault (2.3.4.3 故障记录, 重大故障分析), kept apart so that the timings
+# above stay readable: ``description`` goes on the report, ``handling`` on the workaround,
+# and ``report`` on the fault report (a case without one has no cause on record).
+FAULT_WORDS: dict[str, dict[str, Any]] = {
+    "INC-2610-001": {
+        "description": "省公司计费中心核心数据库宕机, 计费业务中断",
+        "handling": "切换至备库, 只读模式运行",
+        "report": {
+            "description": "计费中心核心数据库宕机, 全省计费业务中断",
+            "handling": "切换至备库只读运行; 现场排查存储链路; 升级到第三级专家组",
+            "cause": "存储阵列控制器固件缺陷, 双控制器同时复位",
+            "solution": "升级存储控制器固件, 主库恢复读写",
+            "prevention": "每季度核查存储固件版本, 纳入补丁计划",
+        },
+    },
+    "INC-2610-002": {
+        "description": "鞍山本地网核心交换机上联大面积中断",
+        "handling": "倒换至备用上联链路",
+        "report": {
+            "cause": "主用光缆被施工挖断",
+            "solution": "熔接光缆, 回切主用链路",
+            "prevention": "与施工单位建立报备机制, 关键链路双路由",
+        },
+    },
+    "INC-2610-003": {
+        "description": "朝阳数据中心业务平台整体不可用",
+        "handling": "启用同档次备机接管业务",
+        "report": {
+            "handling": "启用备机接管业务; 厂家资深工程师到场 (第四级服务)",
+            "cause": "主板电容老化击穿",
+            "solution": "更换主板, 业务回切",
+            "prevention": "对同批次设备开展主板健康检查",
+        },
+    },
+    "INC-2610-004": {
+        "description": "大连汇聚节点业务中断",
+        "handling": "远程隔离故障线卡, 业务绕行",
+        "report": {
+            "cause": "线卡软件进程异常重启",
+            "solution": "安装厂家补丁, 重启线卡",
+            "prevention": "补丁纳入生产维护计划, 全网同型号设备排查",
+        },
+    },
+    "INC-2610-005": {
+        "description": "传输板卡性能告警, 业务未中断",
+        "handling": "远程调整告警门限, 持续观察",
+        "report": {"cause": "光纤连接器污染, 光功率衰耗偏大", "solution": "清洁光纤连接器"},
+    },
+    "INC-2610-006": {
+        "description": "锦州营业厅系统访问缓慢后中断",
+        "handling": "重启应用服务并限流",
+        "report": {
+            "cause": "数据库连接池耗尽",
+            "solution": "调整连接池参数, 优化慢查询",
+            "prevention": "增加连接数监控告警",
+        },
+    },
+    "INC-2610-007": {
+        "description": "西丰县汇聚机房业务中断",
+        "handling": "远程重启汇聚设备",
+    },
+    "INC-2610-008": {
+        "description": "桓仁县接入机房业务中断",
+        "handling": "切换备用电源",
+        "report": {
+            "cause": "市电中断, UPS电池容量不足",
+            "solution": "更换UPS电池组",
+            "prevention": "UPS电池每半年做一次放电测试",
+        },
+    },
+    "INC-2610-009": {
+        "description": "灾备中心数据同步链路中断",
+        "handling": "暂停同步, 主中心单独运行",
+        "report": {
+            "cause": "对端路由器配置错误",
+            "solution": "修正路由配置, 恢复同步",
+            "prevention": "配置变更执行双人复核",
+        },
+    },
+    "INC-2610-010": {
+        "description": "抚顺业务系统升级后异常",
+        "handling": "经客户批准执行远程回退",
+        "report": {
+            "cause": "升级包与现网版本不兼容",
+            "solution": "回退版本, 厂家出具兼容补丁",
+            "prevention": "升级前在测试环境验证",
+        },
+    },
+    "INC-2610-011": {
+        "description": "辽阳核心设备主控板故障",
+        "handling": "倒换至备用主控板",
+        "report": {
+            "cause": "主控板硬件故障",
+            "solution": "现场更换主控板",
+            "prevention": "备件库增加主控板库存",
+        },
+    },
+    "INC-2610-012": {
+        "description": "丹东接入设备掉电",
+        "handling": "临时接入备用电源",
+        "report": {
+            "cause": "电源模块损坏",
+            "solution": "更换电源模块",
+            "prevention": "电源模块列为巡检重点",
+        },
+    },
+    "INC-2610-013": {
+        "description": "营口核心路由器板卡故障, 业务大面积中断",
+        "handling": "业务迁移至备用路由器",
+        "report": {
+            "handling": "业务迁移至备用路由器; 携交换网板赶赴现场; 升级至第四级服务",
+            "cause": "交换网板硬件故障",
+            "solution": "更换交换网板, 业务回切",
+            "prevention": "核心设备关键板卡配置冷备件",
+        },
+    },
+    "INC-2610-014": {
+        "description": "沈阳分公司办公网中断",
+        "handling": "临时启用备用防火墙",
+        "report": {
+            "cause": "防火墙会话表溢出",
+            "solution": "扩容会话表, 升级防火墙软件",
+            "prevention": "会话数纳入日常监控",
+        },
+    },
+    "INC-2610-015": {
+        "description": "阜新业务平台中断",
+        "handling": "切换至备用节点",
+        "report": {
+            "cause": "操作系统内核缺陷",
+            "solution": "安装内核补丁",
+            "prevention": "定期评估操作系统补丁",
+        },
+    },
+    "INC-2610-016": {"description": "网管性能告警"},
+    "INC-2610-017": {"description": "网管告警, 业务正常"},
+    "INC-2610-018": {"description": "业务监控告警"},
+}
+
+
+def with_fault_words(case: str, event: str, facts: dict) -> dict:
+    """An incident's facts with its words (FAULT_WORDS) added."""
+    words = FAULT_WORDS.get(case, {})
+    if event == "reported" and "description" in words:
+        return {**facts, "description": words["description"]}
+    if event == "workaround_issued" and "handling" in words:
+        return {**facts, "handling": words["handling"]}
+    if event == "report_submitted":
+        return {**facts, **words.get("report", {})}
+    return facts
+
+
 # Hotline: 60 calls over the month; indices listed here waited over 30 s.
 HOTLINE_CALLS = 60
 SLOW_CALLS = {11: 31, 29: 47, 47: 95}
@@ -590,6 +780,80 @@ def local(stamp: str) -> datetime:
     return datetime.strptime(stamp, "%Y-%m-%d %H:%M")
 
 
+# The inspection table's data (2.3.4.3 设备巡检表) of each inspection.
+CHECK_FACTS = (
+    "appearance",
+    "hardware",
+    "system_log",
+    "cluster",
+    "configuration",
+    "backup",
+    "resources",
+)
+CHECKS: dict[str, dict[str, str]] = {
+    "SY-CORE-01": dict(
+        zip(
+            CHECK_FACTS,
+            (
+                "正常",
+                "电源模块2输出电压波动 (已列入问题跟踪)",
+                "无异常",
+                "主备状态正常",
+                "与基线一致",
+                "配置备份完成",
+                "CPU 32%, 内存 58%",
+            ),
+            strict=True,
+        )
+    ),
+    "SY-CORE-02": dict(
+        zip(
+            CHECK_FACTS,
+            (
+                "风扇告警灯亮",
+                "风扇模块故障 (遗留问题, 已更换)",
+                "风扇告警日志",
+                "主备状态正常",
+                "与基线一致",
+                "配置备份完成",
+                "CPU 28%, 内存 51%",
+            ),
+            strict=True,
+        )
+    ),
+    "DL-AGG-01": dict(
+        zip(
+            CHECK_FACTS,
+            (
+                "正常",
+                "端口CRC错误 (遗留问题, 已更换光模块)",
+                "端口CRC告警",
+                "无集群",
+                "与基线一致",
+                "配置备份完成",
+                "CPU 45%, 内存 62%",
+            ),
+            strict=True,
+        )
+    ),
+    "AS-SRV-01": dict(
+        zip(
+            CHECK_FACTS,
+            (
+                "正常",
+                "正常",
+                "无异常",
+                "双机热备正常",
+                "与基线一致",
+                "备份作业失败1次, 已重做",
+                "CPU 71%, 内存 80%, 磁盘 85%",
+            ),
+            strict=True,
+        )
+    ),
+}
+
+
 # The periodic and planned work of the month (2.3, 3/4.2): inspections of the five
 # devices of rules/devices.yaml with their notices and confirmations, problems left
 # from inspections, technical exchanges, September's summary and training requests.
@@ -601,9 +865,17 @@ RECURRING: list[tuple[str, list[tuple[str, str, dict]]]] = [
     (
         "INSP-2610-01",
         [
-            ("10-07 16:00", "inspection_notified", {"planned_for": local("10-12 10:00")}),
+            (
+                "10-07 16:00",
+                "inspection_notified",
+                {"device": "SY-CORE-01", "planned_for": local("10-12 10:00")},
+            ),
             ("10-10 09:00", "inspection_confirmed", {"planned_for": local("10-12 10:00")}),
-            ("10-12 10:00", "inspection", {"device": "SY-CORE-01", "note": "巡检报告已签字"}),
+            (
+                "10-12 10:00",
+                "inspection",
+                {"device": "SY-CORE-01", "note": "巡检报告已签字", **CHECKS["SY-CORE-01"]},
+            ),
         ],
     ),
     # Notified exactly 3 working days before (Mon for Thu); confirmed only the day
@@ -611,9 +883,13 @@ RECURRING: list[tuple[str, list[tuple[str, str, dict]]]] = [
     (
         "INSP-2610-02",
         [
-            ("10-12 09:30", "inspection_notified", {"planned_for": local("10-15 14:00")}),
+            (
+                "10-12 09:30",
+                "inspection_notified",
+                {"device": "SY-CORE-02", "planned_for": local("10-15 14:00")},
+            ),
             ("10-14 09:00", "inspection_confirmed", {"planned_for": local("10-15 14:00")}),
-            ("10-15 14:00", "inspection", {"device": "SY-CORE-02"}),
+            ("10-15 14:00", "inspection", {"device": "SY-CORE-02", **CHECKS["SY-CORE-02"]}),
             ("10-16 15:00", "inspection_problem_solved", {"note": "风扇告警, 已更换风扇模块"}),
             ("10-20 17:00", "inspection_feedback", {}),
         ],
@@ -623,9 +899,13 @@ RECURRING: list[tuple[str, list[tuple[str, str, dict]]]] = [
     (
         "INSP-2610-03",
         [
-            ("10-16 10:00", "inspection_notified", {"planned_for": local("10-20 10:00")}),
+            (
+                "10-16 10:00",
+                "inspection_notified",
+                {"device": "DL-AGG-01", "planned_for": local("10-20 10:00")},
+            ),
             ("10-18 10:00", "inspection_confirmed", {"planned_for": local("10-20 10:00")}),
-            ("10-20 10:00", "inspection", {"device": "DL-AGG-01"}),
+            ("10-20 10:00", "inspection", {"device": "DL-AGG-01", **CHECKS["DL-AGG-01"]}),
             ("10-22 11:00", "inspection_problem_solved", {"note": "端口CRC错误, 已更换光模块"}),
             ("10-27 09:00", "inspection_feedback", {}),
         ],
@@ -634,7 +914,7 @@ RECURRING: list[tuple[str, list[tuple[str, str, dict]]]] = [
     (
         "INSP-2610-04",
         [
-            ("10-28 09:30", "inspection", {"device": "AS-SRV-01"}),
+            ("10-28 09:30", "inspection", {"device": "AS-SRV-01", **CHECKS["AS-SRV-01"]}),
         ],
     ),
     # Notified in time for Friday 10-30, then postponed: no inspection of JZ-SRV-01 in October.
@@ -644,7 +924,16 @@ RECURRING: list[tuple[str, list[tuple[str, str, dict]]]] = [
             (
                 "10-26 11:00",
                 "inspection_notified",
-                {"planned_for": local("10-30 09:00"), "note": "后因客户割接推迟至11月"},
+                {
+                    "device": "JZ-SRV-01",
+                    "planned_for": local("10-30 09:00"),
+                    "note": "后因客户割接推迟至11月",
+                },
+            ),
+            (
+                "10-29 17:00",
+                "plan_deferred",
+                {"reason": "客户网络割接, 巡检推迟至11月", "planned_for": local("11-06 09:00")},
             ),
         ],
     ),
@@ -663,6 +952,148 @@ RECURRING: list[tuple[str, list[tuple[str, str, dict]]]] = [
     (
         "TRN-2610-02",
         [("10-13 15:00", "training_requested", {"planned_for": local("10-29 09:00")})],
+    ),
+]
+
+# Production maintenance (2.3.4.3 生产维护记录单) and the problem tracking list (问题跟踪列表):
+# upgrades and patches planned and done (one deferred and done, one deferred past the month,
+# one done at once during a fault, without the customer's signature), and hidden dangers
+# found (one closed, two open at the end of the month).
+MAINTENANCE: list[tuple[str, list[tuple[str, str, dict]]]] = [
+    (
+        "MNT-2610-01",
+        [
+            (
+                "10-16 10:00",
+                "maintenance_planned",
+                {
+                    "planned_for": local("10-21 22:00"),
+                    "device": "SY-CORE-01",
+                    "change": "核心路由器系统软件升级",
+                },
+            ),
+            (
+                "10-21 23:30",
+                "maintenance_done",
+                {
+                    "device": "SY-CORE-01",
+                    "change": "系统软件由 8.1 版升级至 8.2 版",
+                    "steps": "备份配置; 主备倒换; 升级备板; 回切并升级主板; 业务验证",
+                    "solves": "修复路由进程内存泄漏缺陷",
+                    "signed_by": "张伟 (网络部)",
+                },
+            ),
+        ],
+    ),
+    (
+        "MNT-2610-02",
+        [
+            (
+                "10-19 10:00",
+                "maintenance_planned",
+                {
+                    "planned_for": local("10-24 01:00"),
+                    "device": "AS-SRV-01",
+                    "change": "操作系统安全补丁",
+                },
+            ),
+            (
+                "10-23 17:00",
+                "plan_deferred",
+                {"reason": "客户业务促销高峰, 暂停变更", "planned_for": local("10-29 01:00")},
+            ),
+            (
+                "10-29 02:10",
+                "maintenance_done",
+                {
+                    "device": "AS-SRV-01",
+                    "change": "安装操作系统安全补丁 (十月批次)",
+                    "steps": "创建快照; 安装补丁; 重启; 应用验证",
+                    "solves": "修复三个高危安全漏洞",
+                    "signed_by": "李娜 (运维部)",
+                },
+            ),
+        ],
+    ),
+    (
+        "MNT-2610-03",
+        [
+            (
+                "10-26 15:00",
+                "maintenance_planned",
+                {
+                    "planned_for": local("10-30 22:00"),
+                    "device": "DL-AGG-01",
+                    "change": "汇聚交换机补丁 (端口CRC计数缺陷)",
+                },
+            ),
+            (
+                "10-29 16:00",
+                "plan_deferred",
+                {"reason": "厂家补丁未通过测试, 等待新版本", "planned_for": local("11-05 22:00")},
+            ),
+        ],
+    ),
+    (
+        "MNT-2610-04",
+        [
+            (
+                "10-10 02:50",
+                "maintenance_done",
+                {
+                    "device": "DL-AGG-01",
+                    "change": "紧急安装线卡软件补丁",
+                    "steps": "远程加载补丁; 重启故障线卡",
+                    "solves": "线卡进程异常重启 (INC-2610-004)",
+                },
+            ),
+        ],
+    ),
+    (
+        "PRB-2610-01",
+        [
+            (
+                "10-12 11:00",
+                "problem_found",
+                {
+                    "device": "SY-CORE-01",
+                    "description": "电源模块2输出电压波动",
+                    "impact": "单电源运行, 再有故障将导致设备掉电",
+                    "advice": "更换电源模块2",
+                },
+            ),
+            ("10-19 15:00", "problem_closed", {"resolution": "已更换电源模块2, 复测正常"}),
+        ],
+    ),
+    (
+        "PRB-2610-02",
+        [
+            (
+                "10-20 11:30",
+                "problem_found",
+                {
+                    "device": "DL-AGG-01",
+                    "description": "汇聚交换机软件存在端口CRC计数缺陷",
+                    "impact": "误报链路误码, 可能掩盖真实故障",
+                    "advice": "安装厂家补丁 (已列入生产维护计划 MNT-2610-03)",
+                },
+            ),
+        ],
+    ),
+    (
+        "PRB-2610-03",
+        [
+            (
+                "10-28 10:30",
+                "problem_found",
+                {
+                    "device": "AS-SRV-01",
+                    "description": "数据盘使用率达到85%",
+                    "impact": "预计两个月内写满, 业务将中断",
+                    "advice": "清理历史日志, 规划扩容",
+                },
+            ),
+        ],
     ),
 ]
 
@@ -701,6 +1132,7 @@ def all_records() -> list[dict]:
         ("HOTLINE", hotline_events()),
         *RECURRING,
         ("DAILY-2610", daily_check_events()),
+        *MAINTENANCE,
     ]
     for case_no, (case, events) in enumerate(cases):
         last = None
@@ -709,6 +1141,7 @@ def all_records() -> list[dict]:
             if case != "HOTLINE" and last is not None and when < last:
                 raise ValueError(f"{case}: events out of order at {stamp} {event}")
             last = when
+            facts = with_fault_words(case, event, facts)
             rows.append(
                 ((when, case_no, ev_no), {"case": case, "event": event, "at": when, **facts})
             )
@@ -773,7 +1206,7 @@ def main() -> None:
     write_csv(args.out / "october-2026.csv", records, [])
     write_jsonl(args.out / "october-2026-with-errors.jsonl", records, BAD_JSONL)
     write_csv(args.out / "october-2026-with-errors.csv", records, BAD_CSV)
-    cases = len(CASES) + len(RECURRING)
+    cases = len(CASES) + len(RECURRING) + len(MAINTENANCE)
     print(f"wrote {len(records)} records ({cases} cases + HOTLINE + DAILY-2610) to {args.out}")
 
 

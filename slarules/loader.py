@@ -902,6 +902,10 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
         if name in ("workaround_start", "solved_means") and reading.value not in b.event_names:
             at = ("readings", name, "value")
             b.unknown(contract_doc, at, "rules.unknown_event", reading.value, b.event_names)
+    major = b.readings.get("major_fault_analysis")
+    if major is not None and major.value not in b.level_ids:
+        at = ("readings", "major_fault_analysis", "value")
+        b.unknown(contract_doc, at, "rules.unknown_severity", major.value, b.level_ids)
     pauses: dict[str, m.Pause] = {}
     for i, raw in enumerate(contract_doc.data.get("pauses", [])):
         pauses[raw["id"]] = m.Pause(
@@ -950,6 +954,12 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
                     m.Text(raw.get("zh", raw["id"]), raw.get("en", raw["id"])),
                 )
             )
+    assessment_doc = _one(by_kind, "Assessment", errors)  # optional (2.3.4.4)
+    assessment = None
+    if assessment_doc is not None:
+        from .assessment_rules import build_assessment
+
+        assessment = build_assessment(b, assessment_doc, seen)
     if errors.items:
         raise RulesInvalid(errors.items)
     return m.Contract(
@@ -970,6 +980,21 @@ def load_contract(rules: str | os.PathLike[str] | None = None) -> m.Contract:
         source=str(directory),
         intervals=intervals,
         warn_at=b.contract_warn_at,
+        assessment=assessment,
         _level_names=MappingProxyType(b.level_names),
         _site_names=MappingProxyType(site_names),
     )
+
+
+def load_assessment(path: str | os.PathLike[str], contract: m.Contract) -> Any:
+    """One Assessment file (2.3.4.4) for ``contract``; :class:`RulesInvalid` if it is bad."""
+    from .assessment_rules import build_assessment
+
+    doc = read_document(Path(path), "Assessment")
+    errors = _Errors()
+    builder = _Builder(errors)
+    builder.tz = contract.tz
+    found = build_assessment(builder, doc, (ob.id for ob in contract.obligations))
+    if errors.items or found is None:
+        raise RulesInvalid(errors.items)
+    return found

@@ -7,6 +7,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from functools import cached_property
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
@@ -219,6 +220,43 @@ class Obligation:
     warn_at: tuple[float, ...] | None = field(default=None, kw_only=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """What one breach of an obligation costs the provider: per breach, per hour late, at
+    most (the customer's assessment, 2.3.4.4)."""
+
+    obligation: str  # an obligation id, or ``*``: every obligation without its own charge
+    per_breach: Dated[Decimal]
+    per_hour_late: Dated[Decimal]
+    at_most: Dated[Decimal] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The customer's assessment (2.3.4.4): the charges, and each month's full score, cap
+    and floor; scored by :mod:`slarules.assessment`."""
+
+    id: str
+    title: Text
+    clause: str
+    unit: str  # points | yuan
+    charges: tuple[Charge, ...]
+    late_hours: str = "started"  # started: each hour begun counts | exact: to the second
+    full: Dated[Decimal] | None = None  # the score before deductions (points)
+    cap: Dated[Decimal] | None = None  # at most this much deducted in a month
+    floor: Dated[Decimal] | None = None  # the score is never below this
+    source: str = ""
+
+    def charge_for(self, obligation: str) -> Charge | None:
+        default = None
+        for charge in self.charges:
+            if charge.obligation == obligation:
+                return charge
+            if charge.obligation == "*":
+                default = charge
+        return default
+
+
 @dataclass(frozen=True)
 class Contract:
     """The whole contract, as loaded. Immutable; ``with_*`` style changes return new ones."""
@@ -241,6 +279,7 @@ class Contract:
     intervals: tuple[IntervalSpec, ...] = ()
     # Warning thresholds, percent of a clock's budget used, increasing (``open``, ``watch``).
     warn_at: tuple[float, ...] = ()
+    assessment: Assessment | None = None  # the customer's assessment (2.3.4.4), if given
     _level_names: Mapping[str, str] = field(default_factory=dict, repr=False)
     _site_names: Mapping[str, str] = field(default_factory=dict, repr=False)
 

@@ -252,7 +252,7 @@ def test_rejections_are_codes_and_values_with_words_in_both_languages(
     # Without words: the place, the code and the values.
     first = rejected[0]
     assert (
-        str(first) == f"{EXAMPLE}:403: record.unknown_event (event='respnded', close='responded')"
+        str(first) == f"{EXAMPLE}:418: record.unknown_event (event='respnded', close='responded')"
     )
 
 
@@ -276,9 +276,9 @@ def test_the_audit_says_why_records_are_rejected_in_its_language(
     check = assert_chinese if lang == "zh" else assert_english
     check(lines, rejected)
     if lang == "zh":
-        assert f"拒绝: {EXAMPLE}:403: 没有事件 'respnded' (是否想写 'responded'?)" in stderr
+        assert f"拒绝: {EXAMPLE}:418: 没有事件 'respnded' (是否想写 'responded'?)" in stderr
     else:
-        assert f"rejected: {EXAMPLE}:403: unknown event 'respnded' (did you mean 'responded'?)" in (
+        assert f"rejected: {EXAMPLE}:418: unknown event 'respnded' (did you mean 'responded'?)" in (
             stderr
         )
 

@@ -316,7 +316,7 @@ def test_a_pattern_re2_cannot_run_is_refused_at_its_line_and_column(
 # -- 1. unclosed quotes cost their line, not the records after it
 
 OCTOBER_CSV = ROOT / "examples" / "october-2026.csv"
-OCTOBER_RECORDS = 402  # data lines of the example: one record each
+OCTOBER_RECORDS = 417  # data lines of the example: one record each
 
 
 def quoted_lines() -> list[int]:
@@ -337,7 +337,10 @@ def test_one_unclosed_quote_in_a_log_rejects_one_record(
     else:
         cut = line.index(',"') + 1
         lines[number - 1] = line[:cut] + line[cut + 1 :]
-        reason = "16 cells but the header has 15"  # the quote is text, its comma a delimiter
+        # The quote is text, the field's commas delimiters.
+        header = lines[0].count(",") + 1
+        extra = line[cut + 1 : line.index('"', cut + 1)].count(",")
+        reason = f"{header + extra} cells but the header has {header}"
     log = tmp_path / "broken.csv"
     log.write_text("\n".join(lines) + "\n", "utf-8")
     status, doc, stderr = audit_json(str(log))

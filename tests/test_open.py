@@ -85,10 +85,10 @@ def test_the_example_month_at_half_past_ten_on_the_ninth() -> None:
     assert got[("INC-2610-003", "escalate_l2", 1)]["step"] == "业务恢复或升级到第2级"
     assert doc["summary"] == {"open": 10, "warned": 2, "overdue": 0}
     assert doc["records"] == {
-        "read": 402,
+        "read": 417,
         "used": 71,
         "duplicates": 0,
-        "after_as_of": 331,
+        "after_as_of": 346,
         "rejected": 0,
     }
 

@@ -493,7 +493,8 @@ def test_unjudged_duties_are_listed_in_every_format() -> None:
         rows = cli("audit", str(log), "--as-of", "2026-11-01", "--format", "csv").output
         assert "daily_check,3/4.2.3,not_judged" in rows
         summary = cli("report", "--month", "2026-10", str(log), "--as-of", "2026-11-01")
-        assert "daily_check" in summary.output
+        unjudged = summary.output.split("### 未评判的义务 (日志中无相关记录)")[1].split("##")[0]
+        assert "| 驻场日常检查 " in unjudged  # by its title, as the customer reads it
 
 
 # ---------------------------------------------------------------- 9. explain any case id

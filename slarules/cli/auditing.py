@@ -14,7 +14,7 @@ from .. import model as m
 from ..calendar import CalendarNotCovered
 from ..errors import RulesInvalid
 from ..events import Rejection
-from ..reporters import FORMATS
+from ..reporters import BINARY_REPORTERS, FORMATS
 from . import language
 from .common import (
     EXIT_BREACHED,
@@ -22,6 +22,7 @@ from .common import (
     EXIT_REJECTED,
     EXIT_USAGE,
     as_of_option,
+    assessment_option,
     echo_rules_errors,
     fail,
     fail_with,
@@ -32,10 +33,11 @@ from .common import (
     output_option,
     rules_option,
     user_time,
+    with_assessment,
 )
 from .helpformat import command_help
 from .language import help_text, say
-from .output import document
+from .output import binary_document, document
 
 PARALLEL_FROM_MIB = 32  # --jobs auto: a log this large is worth cutting
 
@@ -159,7 +161,7 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(sorted(FORMATS)),  # as the reporters registered them
+    type=click.Choice([*sorted(FORMATS), *sorted(BINARY_REPORTERS)]),  # as they registered
     default="table",
     show_default=True,
     help=help_text("audit.format"),
@@ -182,6 +184,7 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
 )
 @judge_all_option
 @output_option
+@assessment_option
 def audit(
     rules: str | None,
     logs: tuple[str, ...],
@@ -197,14 +200,18 @@ def audit(
     jobs: str,
     judge_all: bool,
     output: str | None,
+    assessment: str | None,
 ) -> None:
     """`slarules audit` (its help: the catalogues' ``help.audit.help``)."""
     from click.core import ParameterSource
 
     from ..reporters import get
 
-    contract = load_rules(rules)
+    contract = with_assessment(load_rules(rules), assessment)
     _known_obligations(contract, obligations)
+    workbook = fmt in BINARY_REPORTERS
+    if workbook and (output is None or output == "-") and sys.stdout.isatty():
+        fail(say("workbook_terminal"))
     when = user_time(as_of, contract, "--as-of") or datetime.now(contract.tz)
     window = (
         _bound(window_from, contract, "--from", end=False),
@@ -228,17 +235,35 @@ def audit(
         None,
     )
     how_many = _jobs(jobs, options)
-    with document(output) as out:
+    # A workbook, and an assessment's score, need every result in one process.
+    whole = say("one_process.workbook") if workbook else None
+    if contract.assessment is not None:
+        whole = say("one_process.assessment")
+    if whole and how_many > 1:
+        if explicit:
+            click.echo(say("one_process", why=whole), err=True)
+        how_many = 1
+    target: Any = binary_document(output) if workbook else document(output)
+    with target as out:
         audit: Any = _audit_in_parts(
             contract, options, how_many, fmt, lang, only_breaches, mapping_path, out, explicit
         )
         if audit is None:
             audit = start_audit(contract, options)
             results = _guarded(iter(audit))
+            counts: Any = audit
+            if contract.assessment is not None:
+                from ..reporters.scoring import Scored
+
+                counts = Scored(audit, contract.assessment, contract.tz)
+                results = counts.watch(results)
             if only_breaches:
                 results = (r for r in results if r.status == "breached")
-            get(fmt)(audit, results, contract, lang, out)
-    if fmt in ("json", "csv") and audit.rejected:
+            if workbook:
+                BINARY_REPORTERS[fmt](counts, results, contract, lang, out)
+            else:
+                get(fmt)(counts, results, contract, lang, out)
+    if (fmt in ("json", "csv") or workbook) and audit.rejected:
         echo_rejections(contract, audit.rejected)
     for run in options.import_runs:
         for line in run.counts.report_lines():

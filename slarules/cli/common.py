@@ -53,6 +53,23 @@ def load_rules(rules: str | None) -> m.Contract:
         sys.exit(EXIT_USAGE)
 
 
+def with_assessment(contract: m.Contract, path: str | None) -> m.Contract:
+    """The contract with the customer's assessment of ``--assessment FILE`` (2.3.4.4)."""
+    if path is None:
+        return contract
+    import dataclasses
+
+    from ..loader import load_assessment
+
+    try:
+        return dataclasses.replace(contract, assessment=load_assessment(path, contract))
+    except RulesInvalid as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        click.echo(say("rules_errors", count=len(exc.errors)), err=True)
+        sys.exit(EXIT_USAGE)
+
+
 def user_time(text: str | None, contract: m.Contract, what: str) -> datetime | None:
     from ..edges import parse_user_time
 
@@ -80,6 +97,12 @@ rules_option = click.option(
     type=click.Path(),
     envvar="SLARULES_RULES",
     help=help_text("option.rules"),
+)
+assessment_option = click.option(
+    "--assessment",
+    "assessment",
+    type=click.Path(),
+    help=help_text("option.assessment"),
 )
 as_of_option = click.option("--as-of", "as_of", help=help_text("option.as_of"))
 judge_all_option = click.option(

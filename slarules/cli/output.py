@@ -22,7 +22,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from .language import say
 
@@ -85,8 +85,15 @@ class _Sink(io.RawIOBase):
         super().close()
 
 
-def _text(sink: _Sink, encoding: str, errors: str) -> IO[str]:
+def _text(sink: _Sink, encoding: str, errors: str) -> IO[Any]:
+    """The stream a document is written to: text, or bytes for binary documents (a
+    workbook), which pass no encoding."""
+    if encoding == BINARY:
+        return io.BufferedWriter(sink, _CHUNK)
     return io.TextIOWrapper(io.BufferedWriter(sink, _CHUNK), encoding=encoding, errors=errors)
+
+
+BINARY = ""  # the "encoding" of a binary document
 
 
 @contextlib.contextmanager
@@ -96,10 +103,23 @@ def document(path: str | None = None) -> Iterator[IO[str]]:
     The target is checked when the block begins (a missing directory, a file that
     cannot be written fail before any work is done).
     """
+    with _document(path, None) as out:
+        yield out
+
+
+@contextlib.contextmanager
+def binary_document(path: str | None = None) -> Iterator[IO[bytes]]:
+    """As :func:`document`, for bytes (an Excel workbook)."""
+    with _document(path, BINARY) as out:
+        yield out
+
+
+@contextlib.contextmanager
+def _document(path: str | None, encoding: str | None) -> Iterator[IO[Any]]:
     if path is None or path == "-":
-        target: _Target = _Stdout()
+        target: _Target = _Stdout(encoding)
     else:
-        target = _File.open(path)
+        target = _File.open(path, encoding)
     _set_state(HELD)
     out = target.stream
     try:
@@ -112,7 +132,7 @@ def document(path: str | None = None) -> Iterator[IO[str]]:
 
 
 class _Target:
-    stream: IO[str]
+    stream: IO[Any]
 
     def commit(self) -> None:
         raise NotImplementedError
@@ -131,11 +151,11 @@ def _spool() -> tuple[_Sink, IO[bytes]]:
 class _Stdout(_Target):
     """Held in a spool; copied to standard output when complete."""
 
-    def __init__(self) -> None:
+    def __init__(self, encoding: str | None = None) -> None:
         sink, self.held = _spool()
         self.stream = _text(
             sink,
-            getattr(sys.stdout, "encoding", None) or "utf-8",
+            getattr(sys.stdout, "encoding", None) or "utf-8" if encoding is None else encoding,
             getattr(sys.stdout, "errors", None) or "strict",
         )
 
@@ -195,7 +215,7 @@ class _File(_Target):
         self.temp, self.held = "", None
 
     @classmethod
-    def open(cls, path: str) -> _File:
+    def open(cls, path: str, encoding: str | None = None) -> _File:
         label = f"-o {path}"
         real = os.path.realpath(path)  # through a symbolic link: the file it names
         try:
@@ -226,10 +246,10 @@ class _File(_Target):
                 raise OutputFailed(f"{label}: {_why(exc)}") from exc
             else:
                 sink = _Sink(os.fdopen(handle, "wb", buffering=0), label)
-                target.stream = _text(sink, "utf-8", "strict")
+                target.stream = _text(sink, "utf-8" if encoding is None else encoding, "strict")
                 return target
         sink, target.held = _spool()
-        target.stream = _text(sink, "utf-8", "strict")
+        target.stream = _text(sink, "utf-8" if encoding is None else encoding, "strict")
         return target
 
     temp: str

@@ -90,4 +90,20 @@ def register_format(name: str, parts: Format) -> None:
     REPORTERS[name] = render
 
 
+# Formats written as bytes, whole, once the audit is complete (an Excel workbook): they
+# need a file (-o FILE, or standard output redirected to one), and one process.
+BinaryReporter = Callable[[Counts, Iterable[Result], Contract, str, IO[bytes]], None]
+BINARY_REPORTERS: dict[str, BinaryReporter] = {}
+
+
+def _xlsx(
+    counts: Counts, results: Iterable[Result], contract: Contract, lang: str, out: IO[bytes]
+) -> None:
+    from .workbook import audit_workbook  # XlsxWriter is imported only when it is asked for
+
+    audit_workbook(counts, results, contract, lang, out)
+
+
+BINARY_REPORTERS["xlsx"] = _xlsx
+
 from . import csv_report, json_report, table  # noqa: E402,F401  (they register themselves)

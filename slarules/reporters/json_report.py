@@ -15,6 +15,7 @@ from ..wording import Wording
 from ..zones import LocalTimes
 from . import Counts, Format, register_format
 from .rows import iso, record_counts, result_dict, unjudged_reason
+from .scoring import Scored
 
 
 def head(as_of: datetime, contract: Contract, lang: str, out: IO[str]) -> None:
@@ -64,6 +65,11 @@ def tail(counts: Counts, contract: Contract, lang: str, out: IO[str]) -> None:
         ],
         "summary": counts.summary(),
     }
+    if isinstance(counts, Scored):  # the customer's assessment (2.3.4.4)
+        from .summary_json import scores_dict
+
+        a = counts.assessment
+        rest["assessment"] = scores_dict(a.id, a.unit, counts.scores())
     text = json.dumps(rest, ensure_ascii=False, indent=2)
     out.write(text[text.index("\n") + 1 :])
     out.write("\n")

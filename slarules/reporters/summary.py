@@ -1,355 +1,709 @@
-"""The monthly service summary as Markdown, self-contained HTML (inline SVG charts) or JSON."""
+"""The period service summary (2.3.4.3) as Markdown, self-contained HTML, JSON or Excel.
+
+:func:`document` lays the figures of :mod:`slarules.monthly` out as parts, in the
+clause's order with its headings; each part is paragraphs, tables and key/value cards
+whose cells are typed (times, durations, shares), so that the text formats write them
+in words and the workbook as real Excel values. A part with no data says so in words.
+"""
 
 from __future__ import annotations
 
-import html
-import json
-from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import IO, Any
 
-from ..monthly import MonthlySummary
-from ..results import STATUSES
+from ..monthly import CHECKS, PLAN_STATUSES, Fault, PeriodSummary, to_minute
+from ..results import STATUSES, Result
 from ..wording import Wording, catalogue
-from ..zones import LocalTimes
 from .grid import write_markdown
 
 
+class Share(float):
+    """A share (0..1), shown as a percentage."""
+
+
+class Rate(float):
+    """A ratio shown with two decimals (faults per device)."""
+
+
+Cell = str | int | Decimal | datetime | timedelta | Share | Rate | None
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list[Cell]]
+
+
+@dataclass(frozen=True)
+class Card:
+    """One record shown as item / content rows (a major fault's analysis)."""
+
+    heading: str
+    items: list[tuple[str, Cell]]
+
+
+Block = Para | Table | Card
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of named values: ``bars`` by month (None: no data, no bar), or
+    ``hbars`` of shares (0-100) with long names. ``shown`` is how a value is written:
+    ``count``, ``rate`` (two decimals) or ``percent``."""
+
+    kind: str
+    caption: str
+    values: list[tuple[str, float | None]]
+    shown: str
+    color: str
+    no_data: str = ""
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str
+    heading: str
+    blocks: list[Block] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)  # drawn by the HTML page
+
+
 def label(key: str, lang: str) -> str:
-    return str(catalogue(lang)["report"][key])
+    value: Any = catalogue(lang)["report"]
+    for part in key.split("."):
+        value = value[part]
+    return str(value)
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.1f}%"
+class Words:
+    """The report's words in one language, and its cells as text."""
+
+    def __init__(self, s: PeriodSummary, lang: str) -> None:
+        self.s, self.lang = s, lang
+        self.w = Wording(s.contract, lang)
+        self.period = label("this_quarter" if s.period.unit == "quarter" else "this_month", lang)
+
+    def __call__(self, key: str, **values: object) -> str:
+        template = label(key, self.lang)
+        if not values:
+            return template
+        return self.w.text_of(template, {k: self.text(v) for k, v in values.items()})
+
+    def text(self, cell: object) -> str:
+        w = self.w
+        if cell is None:
+            return str(w.data["format"]["none"])
+        if isinstance(cell, Share):
+            return f"{100 * cell:.1f}%"
+        if isinstance(cell, Rate):
+            return f"{cell:.2f}"
+        if isinstance(cell, Decimal):
+            return amount_text(cell)
+        if isinstance(cell, datetime):
+            return w.time(cell)
+        if isinstance(cell, timedelta):
+            return w.duration(cell)
+        return str(cell)
+
+    def level(self, level_id: str | None) -> str:
+        if level_id is None:
+            return self("not_recorded")
+        level = self.s.contract.level(level_id)
+        return level_id if level is None else (level.zh if self.lang == "zh" else level.en)
+
+    def site(self, site_id: object, distance_km: float | None = None) -> str:
+        from ..results import Ref
+
+        if site_id is None:
+            return (
+                self("not_recorded")
+                if distance_km is None
+                else self("distance", km=f"{distance_km:g}")
+            )
+        return self.w.name(Ref("site", str(site_id)))
+
+    def or_not_recorded(self, text: str | None) -> str:
+        return text if text else self("not_recorded")
+
+    def outage(self, length: timedelta | None, share: float | None) -> str:
+        if length is None:
+            return self("no_outage")
+        if share is None:
+            return self("outage_length", length=length)
+        return self("outage_words", length=length, share=f"{share:g}%")
 
 
-def tables(s: MonthlySummary, lang: str) -> list[tuple[str, list[str], list[list[str]]]]:
-    """The summary's sections as (heading, headers, rows): shared by Markdown and HTML."""
-    c = s.contract
-    words = Wording(c, lang)
-
-    def L(key: str) -> str:
-        return label(key, lang)
-
-    def local(at: object, contract: object = None) -> str:
-        return words.time(at) if isinstance(at, datetime) else ""
-
-    status_names = [words.status(k) for k in STATUSES]
-    sections: list[tuple[str, list[str], list[list[str]]]] = []
-    sections.append(
-        (
-            L("faults"),
-            [L("level"), L("count")],
-            [[lv.zh if lang == "zh" else lv.en, str(n)] for lv, n in s.faults_by_severity]
-            + [[L("total"), str(s.faults)]],
-        )
-    )
-    sections.append(
-        (
-            L("obligations"),
-            [L("obligation"), L("clause"), *status_names, L("rate")],
-            [
-                [
-                    f"{row.id} {row.title.pick(lang)}",
-                    row.clause,
-                    *(str(row.counts[k]) for k in STATUSES),
-                    _pct(row.rate),
-                ]
-                for row in s.obligations
-            ],
-        )
-    )
-    sections.append(
-        (
-            L("breaches"),
-            [
-                L("case"),
-                L("obligation"),
-                L("clause"),
-                L("due"),
-                L("late"),
-                L("reason"),
-            ],
-            [
-                [
-                    r.case,
-                    r.obligation,
-                    r.clause,
-                    local(r.finding.due, c),
-                    words.duration(r.late_by) if r.late_by is not None else "",
-                    words.reason(r),
-                ]
-                for r in s.breaches
-            ],
-        )
-    )
-    sections.append(
-        (
-            L("escalations"),
-            [L("case"), L("level"), L("time")],
-            [[e.case, str(e.get("level")), local(e.at, c)] for e in s.escalations],
-        )
-    )
-    sections.append(
-        (
-            L("spares"),
-            [L("case"), L("needed"), L("arrived")],
-            [[e.case, local(e.at, c), local(a.at, c) if a else "-"] for e, a in s.spares],
-        )
-    )
-    sections.append(
-        (
-            L("inspections"),
-            [L("case"), L("status"), L("reason")],
-            [[r.case, words.status(r.status), words.reason(r)] for r in s.inspections],
-        )
-    )
-    sections.append(
-        (
-            L("hotline"),
-            [L("month"), L("status"), L("reason")],
-            [[r.case, words.status(r.status), words.reason(r)] for r in s.hotline],
-        )
-    )
-    sections.append(
-        (
-            L("unjudged"),
-            [L("obligation"), L("clause"), L("events")],
-            [
-                [
-                    f"{u.obligation} {u.title.pick(lang)}",
-                    u.clause,
-                    words.value(tuple(words.name_of_event(e) for e in u.events)),
-                ]
-                for u in s.unjudged
-            ],
-        )
-    )
-    devices = s.devices or 0
-    sections.append(
-        (
-            L("trend"),
-            [L("month"), L("faults"), L("breach_rate"), L("per_device")],
-            [
-                [
-                    t.label,
-                    str(t.faults),
-                    _pct(t.breach_rate),
-                    f"{t.faults / devices:.2f}" if devices else "-",
-                ]
-                for t in s.trend
-            ],
-        )
-    )
-    return sections
+def amount_text(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text
 
 
-def _title(s: MonthlySummary, lang: str) -> str:
-    return f"{s.contract.title.pick(lang)} — {label('title', lang)} {s.month}"
+# ---------------------------------------------------------------- the parts
 
 
-def markdown(s: MonthlySummary, lang: str, out: IO[str]) -> None:
-    words = Wording(s.contract, lang)
-    out.write(f"# {_title(s, lang)}\n\n")
-    out.write(f"{label('as_of', lang)}: {words.time(s.as_of)}\n\n")
-    for heading, headers, rows in tables(s, lang):
-        out.write(f"## {heading}\n\n")
-        if not rows:
-            out.write(f"{label('none', lang)}\n\n")
-            continue
-        write_markdown(out, headers, rows)  # padded, so that the text lines up too
-        out.write("\n")
-
-
-# ---------------------------------------------------------------- HTML with inline SVG
-
-CSS = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
-h1{font-size:1.5em;border-bottom:2px solid #234;padding-bottom:.3em}
-h2{font-size:1.15em;margin-top:1.6em;color:#234}
-table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
-th,td{border:1px solid #bbb;padding:.25em .6em;text-align:left;vertical-align:top}
-th{background:#eef2f6}
-.charts{display:flex;flex-wrap:wrap;gap:2em}
-figure{margin:0}
-figcaption{font-size:.85em;color:#555}
-@media print{body{margin:1cm}.charts{break-inside:avoid}}
-"""
-
-
-def _bars(
-    values: list[tuple[str, float | None]], color: str, fmt: Callable[[float], str], caption: str
-) -> str:
-    """A bar chart as inline SVG: no script, no network."""
-    width, height, pad = 420, 200, 30
-    top = max((v for _, v in values if v is not None), default=0) or 1
-    step = (width - 2 * pad) / max(len(values), 1)
+def document(s: PeriodSummary, lang: str) -> list[Part]:
+    """The summary's parts in the order of 2.3.4.3 (and the assessment, when there is one)."""
+    t = Words(s, lang)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 40}" '
-        f'role="img" aria-label="{html.escape(caption)}">',
-        f'<line x1="{pad}" y1="{height}" x2="{width - pad}" y2="{height}" stroke="#888"/>',
+        _summary(s, t),
+        _major(s, t),
+        _faults(s, t),
+        _inspections(s, t),
+        _spares(s, t),
+        _maintenance(s, t),
+        _plan(s, t),
+        _problems(s, t),
+        _trend(s, t),
     ]
-    for i, (name, value) in enumerate(values):
-        x = pad + i * step + step * 0.15
-        parts.append(
-            f'<text x="{x + step * 0.35:.1f}" y="{height + 16}" font-size="10" '
-            f'text-anchor="middle">{html.escape(name)}</text>'
+    if s.contract.assessment is not None:
+        parts.append(_assessment(s, t))
+    return parts
+
+
+def _summary(s: PeriodSummary, t: Words) -> Part:
+    lang = t.lang
+    blocks: list[Block] = []
+    if not s.covered:
+        blocks.append(Para(t("not_covered", period=t.period)))
+    faults = s.faults
+    restored = [f.time_to_restore for f in faults if f.time_to_restore is not None]
+    if faults:
+        levels = t.w.value(
+            [t("level_count", level=t.level(lv.id), count=n) for lv, n in s.faults_by_severity if n]
         )
-        if value is None:
+        mean = to_minute(sum(restored, timedelta(0)) / len(restored)) if restored else None
+        blocks.append(
+            Para(
+                t(
+                    "summary_faults",
+                    period=t.period,
+                    faults=len(faults),
+                    levels=levels,
+                    restored=len(restored),
+                    mean=mean,
+                )
+            )
+        )
+    else:
+        blocks.append(Para(t("summary_no_faults", period=t.period)))
+    if s.judged:
+        blocks.append(
+            Para(
+                t(
+                    "summary_levels",
+                    judged=s.judged,
+                    met=s.judged - s.breached,
+                    breached=s.breached,
+                    rate=Share(s.rate or 0),
+                )
+            )
+        )
+    else:
+        blocks.append(Para(t("summary_no_levels", period=t.period)))
+    inspected = sum(1 for row in s.devices_table if row.inspected is not None)
+    blocks.append(
+        Para(
+            t(
+                "summary_actions",
+                inspected=inspected,
+                due=len(s.contract.devices) * len(s.period.months),
+                maintenance=len(s.maintenance),
+                planned=len(s.plan),
+                on_time=sum(1 for p in s.plan if p.status == "on_time"),
+            )
+        )
+    )
+    found = [p for p in s.problems if p.found >= s.start]
+    blocks.append(
+        Para(
+            t(
+                "summary_problems",
+                open_start=len(s.problems) - len(found),
+                found=len(found),
+                closed=sum(1 for p in s.problems if p.closed is not None),
+                open_end=sum(1 for p in s.problems if p.closed is None),
+            )
+        )
+    )
+    by_level: list[list[Cell]] = [[t.level(lv.id), n] for lv, n in s.faults_by_severity]
+    blocks.append(
+        Table(t("faults"), [t("level"), t("count")], [*by_level, [t("total"), s.fault_count]])
+    )
+    if s.obligations:
+        blocks.append(
+            Table(
+                t("obligations"),
+                [t("obligation"), t("clause"), *(t.w.status(k) for k in STATUSES), t("rate")],
+                [
+                    [
+                        row.title.pick(lang),
+                        row.clause,
+                        *(row.counts[k] for k in STATUSES),
+                        None if row.rate is None else Share(row.rate),
+                    ]
+                    for row in s.obligations
+                ],
+            )
+        )
+    if s.hotline:
+        blocks.append(
+            Table(
+                t("hotline"),
+                [t("month"), t("status"), t("reason")],
+                [[r.case, t.w.status(r.status), t.w.reason(r)] for r in s.hotline],
+            )
+        )
+    if s.unjudged:
+        blocks.append(
+            Table(
+                t("unjudged"),
+                [t("obligation"), t("clause"), t("events")],
+                [
+                    [
+                        u.title.pick(lang),
+                        u.clause,
+                        t.w.value(tuple(t.w.name_of_event(e) for e in u.events)),
+                    ]
+                    for u in s.unjudged
+                ],
+            )
+        )
+    rates: list[tuple[str, float | None]] = [
+        (row.title.pick(lang), 100 * row.rate) for row in s.obligations if row.rate is not None
+    ]
+    charts = [Chart("hbars", t("rate"), rates, "percent", "#4f8f4f")] if rates else []
+    return Part("summary", t("part.summary"), blocks, charts)
+
+
+def _escalation_text(fault: Fault, t: Words) -> str:
+    return "" if fault.escalated is None else t("escalations_words", levels=fault.escalated)
+
+
+def _major(s: PeriodSummary, t: Words) -> Part:
+    least = s.major_from
+    level = t.level(least.id) if least else t("not_recorded")
+    majors = s.major_faults
+    if not majors:
+        return Part("major", t("part.major"), [Para(t("major_none", period=t.period, level=level))])
+    blocks: list[Block] = [Para(t("major_intro", level=level))]
+    for f in majors:
+        handling = f.texts.get("handling")
+        escalated = _escalation_text(f, t)
+        process = "; ".join(x for x in (handling, escalated) if x) or t("not_recorded")
+        result_text = f.texts.get("solution")
+        blocks.append(
+            Card(
+                t(
+                    "major_heading",
+                    case=f.case,
+                    level=t.level(f.level),
+                    site=t.site(f.site, f.distance_km),
+                ),
+                [
+                    (t("case"), f.case),
+                    (t("declared"), t.level(f.declared)),
+                    (t("derived"), t.level(f.derived) if f.derived else t("none")),
+                    (t("site"), t.site(f.site, f.distance_km)),
+                    (t("reported"), f.reported),
+                    (t("restored"), f.restored or t("not_recorded")),
+                    (t("resolved"), f.resolved or t("not_recorded")),
+                    (t("outage"), t.outage(f.outage, f.affected_pct)),
+                    (t("description"), t.or_not_recorded(f.texts.get("description"))),
+                    (t("cause"), t.or_not_recorded(f.texts.get("cause"))),
+                    (t("handling"), process),
+                    (t("result"), t.or_not_recorded(result_text)),
+                    (t("prevention"), t.or_not_recorded(f.texts.get("prevention"))),
+                    (t("fault_report"), f.report_at or t("not_recorded")),
+                ],
+            )
+        )
+    return Part("major", t("part.major"), blocks)
+
+
+def _faults(s: PeriodSummary, t: Words) -> Part:
+    if not s.faults:
+        return Part("faults", t("part.faults"), [Para(t("faults_none", period=t.period))])
+    headers = [
+        t("case"),
+        t("declared"),
+        t("site"),
+        t("reported"),
+        t("restored"),
+        t("time_to_restore"),
+        t("outage"),
+        t("escalated"),
+        t("description"),
+        t("emergency"),
+        t("root_cause"),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            f.case,
+            t.level(f.declared),
+            t.site(f.site, f.distance_km),
+            f.reported,
+            f.restored or t("not_recorded"),
+            f.time_to_restore,
+            t.outage(f.outage, f.affected_pct),
+            f.escalated,
+            t.or_not_recorded(f.texts.get("description")),
+            t.or_not_recorded(f.texts.get("handling")),
+            t.or_not_recorded(f.texts.get("cause")),
+        ]
+        for f in s.faults
+    ]
+    return Part("faults", t("part.faults"), [Table(t("part.faults"), headers, rows)])
+
+
+def _inspections(s: PeriodSummary, t: Words) -> Part:
+    if not s.devices_table:
+        return Part("inspections", t("part.inspections"), [Para(t("devices_none"))])
+    quarter = s.period.unit == "quarter"
+    headers = [
+        t("device"),
+        t("device_name"),
+        t("site"),
+        *([t("month")] if quarter else []),
+        t("inspected"),
+        t("inspection_result"),
+        *(t(f"check.{name}") for name in CHECKS),
+    ]
+    rows: list[list[Cell]] = []
+    for row in s.devices_table:
+        d = row.device
+        rows.append(
+            [
+                d.id,
+                d.title.pick(t.lang),
+                t.site(d.site) if d.site else "",
+                *([row.month] if quarter else []),
+                row.inspected or t("not_inspected"),
+                t.w.status(row.status) if row.status else t("not_judged"),
+                *(
+                    row.checks.get(name, t("not_recorded") if row.inspected else None)
+                    for name in CHECKS
+                ),
+            ]
+        )
+    return Part("inspections", t("part.inspections"), [Table(t("part.inspections"), headers, rows)])
+
+
+def _spares(s: PeriodSummary, t: Words) -> Part:
+    if not s.spares:
+        return Part("spares", t("part.spares"), [Para(t("spares_none", period=t.period))])
+    headers = [
+        t("case"),
+        t("part_name"),
+        t("spare_reason"),
+        t("needed"),
+        t("arrived"),
+        t("replaced"),
+        t("took"),
+        t("impact"),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            p.case,
+            t.or_not_recorded(p.part),
+            t.or_not_recorded(p.reason),
+            p.needed,
+            p.arrived or t("not_recorded"),
+            p.replaced or t("not_recorded"),
+            p.took,
+            t.outage(p.outage, p.affected_pct),
+        ]
+        for p in s.spares
+    ]
+    return Part("spares", t("part.spares"), [Table(t("part.spares"), headers, rows)])
+
+
+def _maintenance(s: PeriodSummary, t: Words) -> Part:
+    if not s.maintenance:
+        return Part(
+            "maintenance", t("part.maintenance"), [Para(t("maintenance_none", period=t.period))]
+        )
+    headers = [
+        t("time"),
+        t("case"),
+        t("device"),
+        t("change"),
+        t("steps"),
+        t("solves"),
+        t("signed_by"),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            job.at,
+            job.case,
+            job.device,
+            job.change,
+            t.or_not_recorded(job.steps),
+            t.or_not_recorded(job.solves),
+            job.signed_by or t("not_signed"),
+        ]
+        for job in s.maintenance
+    ]
+    return Part("maintenance", t("part.maintenance"), [Table(t("part.maintenance"), headers, rows)])
+
+
+def _plan(s: PeriodSummary, t: Words) -> Part:
+    blocks: list[Block] = []
+    if s.plan:
+        counts = {k: sum(1 for p in s.plan if p.status == k) for k in PLAN_STATUSES}
+        blocks.append(Para(t("plan_counts", planned=len(s.plan), **counts)))
+        blocks.append(
+            Table(
+                t("part.plan"),
+                [
+                    t("case"),
+                    t("work"),
+                    t("device"),
+                    t("planned"),
+                    t("moved_to"),
+                    t("done"),
+                    t("execution"),
+                    t("reason"),
+                ],
+                [
+                    [
+                        p.case,
+                        t(f"plan_work.{p.work}"),
+                        p.device or t("not_recorded"),
+                        p.planned,
+                        p.moved_to,
+                        p.done,
+                        t(f"plan_status.{p.status}"),
+                        p.reason
+                        if p.reason
+                        else (t("no_reason") if p.status not in ("on_time", "not_due") else None),
+                    ]
+                    for p in s.plan
+                ],
+            )
+        )
+    else:
+        blocks.append(Para(t("plan_none", period=t.period)))
+    if s.breaches:
+        blocks.append(
+            Table(
+                t("breaches"),
+                [t("case"), t("obligation"), t("clause"), t("due"), t("late"), t("reason")],
+                [_breach_row(r, t) for r in s.breaches],
+            )
+        )
+    else:
+        blocks.append(Para(t("breaches_none", period=t.period)))
+    return Part("plan", t("part.plan"), blocks)
+
+
+def _breach_row(r: Result, t: Words) -> list[Cell]:
+    return [r.case, r.title.pick(t.lang), r.clause, r.finding.due, r.late_by, t.w.reason(r)]
+
+
+def _problems(s: PeriodSummary, t: Words) -> Part:
+    if not s.problems:
+        return Part("problems", t("part.problems"), [Para(t("problems_none", period=t.period))])
+    headers = [
+        t("case"),
+        t("found"),
+        t("device"),
+        t("problem"),
+        t("problem_impact"),
+        t("advice"),
+        t("closed"),
+        t("resolution"),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            p.case,
+            p.found,
+            p.device or t("not_recorded"),
+            p.description,
+            t.or_not_recorded(p.impact),
+            t.or_not_recorded(p.advice),
+            p.closed or t("still_open"),
+            p.resolution,
+        ]
+        for p in s.problems
+    ]
+    return Part("problems", t("part.problems"), [Table(t("part.problems"), headers, rows)])
+
+
+def _trend(s: PeriodSummary, t: Words) -> Part:
+    blocks: list[Block] = []
+    if s.devices:
+        blocks.append(Para(t("trend_definition", devices=s.devices)))
+    else:
+        blocks.append(Para(t("trend_no_devices")))
+    months = {m.label: m for m in s.trend}
+    last = s.trend[-1]
+    before = s.trend[-2] if len(s.trend) > 1 else None
+    if last.audited and before is not None:
+
+        def rate(value: float | None) -> Cell:
+            return t("no_data") if value is None else Rate(value)
+
+        if before.audited:
+            blocks.append(
+                Para(
+                    t(
+                        "trend_compare",
+                        month=last.label,
+                        faults=last.faults,
+                        rate=rate(last.per_device),
+                        previous=before.label,
+                        before=before.faults,
+                        rate_before=rate(before.per_device),
+                    )
+                )
+            )
+        else:
+            blocks.append(
+                Para(
+                    t(
+                        "trend_compare_none",
+                        month=last.label,
+                        faults=last.faults,
+                        previous=before.label,
+                    )
+                )
+            )
+    no_data = t("no_data")
+    rows: list[list[Cell]] = []
+    for m in months.values():
+        if not m.audited:
+            rows.append([m.label, no_data, no_data, no_data, no_data])
             continue
-        bar = (height - pad) * value / top
-        parts.append(
-            f'<rect x="{x:.1f}" y="{height - bar:.1f}" width="{step * 0.7:.1f}" '
-            f'height="{bar:.1f}" fill="{color}"/>'
+        rows.append(
+            [
+                m.label,
+                m.faults,
+                no_data if m.per_device is None else Rate(m.per_device),
+                no_data if m.breach_rate is None else Share(m.breach_rate),
+                m.mean_restore,
+            ]
         )
-        parts.append(
-            f'<text x="{x + step * 0.35:.1f}" y="{height - bar - 4:.1f}" font-size="11" '
-            f'text-anchor="middle">{html.escape(fmt(value))}</text>'
+    blocks.append(
+        Table(
+            t("trend"),
+            [t("month"), t("fault_count"), t("per_device"), t("breach_rate"), t("mean_restore")],
+            rows,
         )
-    parts.append("</svg>")
-    return f"<figure>{''.join(parts)}<figcaption>{html.escape(caption)}</figcaption></figure>"
-
-
-def _hbars(values: list[tuple[str, float]], color: str, caption: str) -> str:
-    """Horizontal bars (0-100 %) with full labels, for many named rows."""
-    row, label_w, bar_w = 18, 190, 220
-    height = row * len(values) + 10
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 50}" '
-        f'height="{height}" role="img" aria-label="{html.escape(caption)}">'
-    ]
-    for i, (name, value) in enumerate(values):
-        y = 5 + i * row
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + 12}" font-size="11" '
-            f'text-anchor="end">{html.escape(name)}</text>'
-        )
-        parts.append(
-            f'<rect x="{label_w}" y="{y + 2}" width="{bar_w:.1f}" height="{row - 6}" fill="#eee"/>'
-        )
-        parts.append(
-            f'<rect x="{label_w}" y="{y + 2}" width="{bar_w * value / 100:.1f}" '
-            f'height="{row - 6}" fill="{color}"/>'
-        )
-        parts.append(
-            f'<text x="{label_w + bar_w + 4}" y="{y + 12}" font-size="11">{value:.0f}%</text>'
-        )
-    parts.append("</svg>")
-    return f"<figure>{''.join(parts)}<figcaption>{html.escape(caption)}</figcaption></figure>"
-
-
-def html_page(s: MonthlySummary, lang: str, out: IO[str]) -> None:
-    esc = html.escape
-    out.write(
-        '<!DOCTYPE html>\n<html lang="' + ("zh-CN" if lang == "zh" else "en") + '">\n<head>\n'
     )
-    out.write(
-        f'<meta charset="utf-8">\n<title>{esc(_title(s, lang))}</title>\n<style>{CSS}</style>\n'
-    )
-    out.write("</head>\n<body>\n")
-    out.write(
-        f"<h1>{esc(_title(s, lang))}</h1>\n<p>{esc(label('as_of', lang))}: "
-        f"{esc(Wording(s.contract, lang).time(s.as_of))}</p>\n"
-    )
-    # Months with nothing judged show no bar (None), not a 0 % that would mislead.
     charts = [
-        _bars(
-            [(t.label[2:], float(t.faults)) for t in s.trend],
+        Chart(
+            "bars",
+            t("fault_count"),
+            [(m.label[2:], float(m.faults) if m.audited else None) for m in s.trend],
+            "count",
             "#3b6ea5",
-            lambda v: f"{v:g}",
-            label("faults", lang),
+            no_data,
         ),
-        _bars(
+        Chart(
+            "bars",
+            t("per_device"),
+            [(m.label[2:], m.per_device) for m in s.trend],
+            "rate",
+            "#8064a2",
+            no_data,
+        ),
+        Chart(
+            "bars",
+            t("breach_rate"),
             [
-                (t.label[2:], None if t.breach_rate is None else 100 * t.breach_rate)
-                for t in s.trend
+                (m.label[2:], None if m.breach_rate is None else 100 * m.breach_rate)
+                for m in s.trend
             ],
+            "percent",
             "#c0504d",
-            lambda v: f"{v:.0f}%",
-            label("breach_rate", lang),
-        ),
-        _hbars(
-            [(row.id, 100 * row.rate) for row in s.obligations if row.rate is not None],
-            "#4f8f4f",
-            label("rate", lang),
+            no_data,
         ),
     ]
-    out.write('<div class="charts">' + "".join(charts) + "</div>\n")
-    for heading, headers, rows in tables(s, lang):
-        out.write(f"<h2>{esc(heading)}</h2>\n")
-        if not rows:
-            out.write(f"<p>{esc(label('none', lang))}</p>\n")
-            continue
-        out.write("<table>\n<tr>" + "".join(f"<th>{esc(h)}</th>" for h in headers) + "</tr>\n")
-        for row in rows:
-            out.write("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>\n")
-        out.write("</table>\n")
-    out.write("</body>\n</html>\n")
+    return Part("trend", t("part.trend"), blocks, charts)
 
 
-def as_dict(s: MonthlySummary, lang: str) -> dict[str, Any]:
-    zoned = LocalTimes(s.contract.tz)
-    words = Wording(s.contract, lang)
+def _assessment(s: PeriodSummary, t: Words) -> Part:
+    from .scoring import obligation_lines, score_line
 
-    def iso(at: datetime | None) -> str | None:
-        return None if at is None else zoned(at).isoformat()
-
-    return {
-        "month": s.month,
-        "as_of": s.as_of.isoformat(timespec="seconds"),
-        "contract": s.contract.id,
-        "faults_by_severity": {lv.id: n for lv, n in s.faults_by_severity},
-        "obligations": [
-            {"obligation": r.id, "clause": r.clause, **r.counts, "met_rate": r.rate}
-            for r in s.obligations
-        ],
-        "breaches": [
-            {
-                "case": r.case,
-                "obligation": r.obligation,
-                "clause": r.clause,
-                "due": iso(r.finding.due),
-                "late_by_seconds": int(r.late_by.total_seconds()) if r.late_by else None,
-                "reason": words.reason(r),
-            }
-            for r in s.breaches
-        ],
-        "escalations": [
-            {"case": e.case, "level": e.get("level"), "at": iso(e.at)} for e in s.escalations
-        ],
-        "spares": [
-            {"case": e.case, "needed": iso(e.at), "arrived": iso(a.at) if a else None}
-            for e, a in s.spares
-        ],
-        "inspections": {k: sum(1 for r in s.inspections if r.status == k) for k in STATUSES},
-        "hotline": [
-            {"period": r.case, "status": r.status, "details": dict(r.finding.details)}
-            for r in s.hotline
-        ],
-        "trend": [
-            {
-                "month": t.label,
-                "faults": t.faults,
-                "breach_rate": t.breach_rate,
-                "faults_per_device": t.faults / s.devices if s.devices else None,
-            }
-            for t in s.trend
-        ],
-        "records": s.records,
-        "unjudged": [
-            {"obligation": u.obligation, "clause": u.clause, "events": list(u.events)}
-            for u in s.unjudged
-        ],
-    }
+    a = s.contract.assessment
+    assert a is not None
+    blocks: list[Block] = [Para(t("assessment_rule", title=a.title.pick(t.lang), source=a.source))]
+    unit = t(f"unit.{a.unit}")
+    for month in s.scores:
+        blocks.append(Para(score_line(month, a, t.w)))
+        blocks.extend(Para(line) for line in obligation_lines(month, a, t.w))
+        if month.deductions:
+            blocks.append(
+                Table(
+                    f"{t('part.assessment')} {month.month}",
+                    [
+                        t("case"),
+                        t("obligation"),
+                        t("clause"),
+                        t("late"),
+                        f"{t('per_breach')} ({unit})",
+                        t("hours_late"),
+                        f"{t('per_hour')} ({unit})",
+                        f"{t('amount')} ({unit})",
+                    ],
+                    [
+                        [
+                            d.result.case,
+                            d.result.title.pick(t.lang),
+                            d.result.clause,
+                            d.result.late_by,
+                            d.per_breach,
+                            d.hours,
+                            d.per_hour,
+                            f"{t.text(d.amount)} ({t('at_most')})" if d.limited else d.amount,
+                        ]
+                        for d in month.deductions
+                    ],
+                )
+            )
+    return Part("assessment", t("part.assessment"), blocks)
 
 
-def json_doc(s: MonthlySummary, lang: str, out: IO[str]) -> None:
-    json.dump(as_dict(s, lang), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+# ---------------------------------------------------------------- text formats
 
 
-SUMMARY_FORMATS: dict[str, Callable[[MonthlySummary, str, IO[str]], None]] = {
-    "markdown": markdown,
-    "html": html_page,
-    "json": json_doc,
-}
+def title(s: PeriodSummary, lang: str) -> str:
+    key = "title_quarter" if s.period.unit == "quarter" else "title"
+    return f"{s.contract.title.pick(lang)} — {label(key, lang)} {s.period.label}"
+
+
+def span(s: PeriodSummary, t: Words) -> str:
+    from ..clocks import DAY
+
+    last = t.w.local(s.end - DAY)
+    first = t.w.local(s.start)
+    return t("period_span", start=first.date().isoformat(), end=last.date().isoformat())
+
+
+def markdown(s: PeriodSummary, lang: str, out: IO[str]) -> None:
+    t = Words(s, lang)
+    out.write(f"# {title(s, lang)}\n\n")
+    out.write(f"{t('period')}: {span(s, t)}; {t('as_of')}: {t.w.time(s.as_of)}\n\n")
+    for part in document(s, lang):
+        out.write(f"## {part.heading}\n\n")
+        for block in part.blocks:
+            if isinstance(block, Para):
+                out.write(f"{block.text}\n\n")
+            elif isinstance(block, Card):
+                out.write(f"### {block.heading}\n\n")
+                write_markdown(
+                    out, [t("item"), t("content")], [[k, t.text(v)] for k, v in block.items]
+                )
+                out.write("\n")
+            else:
+                if len(part.blocks) > 1 and block.title != part.heading:
+                    out.write(f"### {block.title}\n\n")
+                write_markdown(out, block.headers, [[t.text(c) for c in row] for row in block.rows])
+                out.write("\n")

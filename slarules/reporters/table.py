@@ -12,6 +12,7 @@ from ..wording import Wording
 from . import Counts, Format, register_format
 from .grid import pages, write_grid, write_markdown
 from .rows import records_line, summary_rows, unjudged_lines, warning_lines
+from .scoring import Scored, score_lines
 
 COLUMNS = ("case", "obligation", "clause", "status", "due", "done", "late_by", "reason")
 LIMITS = (None, 24, None, None, None, None, None, 48)  # columns a wide cell wraps at
@@ -76,6 +77,8 @@ def _tail(md: bool) -> Callable[[Counts, Contract, str, IO[str]], None]:
         notes = unjudged_lines(report, words) + warning_lines(report, words)
         if notes:
             out.write("\n" + "\n".join(notes) + "\n")
+        if isinstance(report, Scored):  # the customer's assessment (2.3.4.4)
+            out.write("\n" + "\n".join(score_lines(report, words)) + "\n")
         if report.rejected:
             out.write("\n")
             for rejection in report.rejected:

@@ -23,6 +23,7 @@ KINDS: dict[str, str] = {
     "Obligations": "obligations",
     "Calendar": "calendar",
     "Devices": "devices",
+    "Assessment": "assessment",
     "TestCases": "testcases",
     "Mapping": "mapping",
 }
