@@ -39,7 +39,7 @@ class CalendarNotCovered(Problem):
         self.last_year = last_year
 
     def __reduce__(self) -> tuple[type[CalendarNotCovered], tuple[int, int, int]]:
-        # Raised in a worker process of a parallel audit, it travels back pickled.
+        # Picklable with its values (a watcher or a caller's worker may send it on).
         return type(self), (self.year, self.first_year, self.last_year)
 
 

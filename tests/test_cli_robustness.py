@@ -6,13 +6,11 @@ Where real file descriptors or signals matter the command runs in a subprocess
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -97,16 +95,16 @@ def test_an_audit_that_stops_writes_no_part_of_its_document(tmp_path: Path, fmt:
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("engine", ["columnar", "python"])
 def test_a_date_beyond_the_calendar_late_in_the_log_leaves_stdout_empty(
-    tmp_path: Path, log: Path, jobs: str
+    tmp_path: Path, log: Path, engine: str
 ) -> None:
     late = tmp_path / "late.jsonl"
     late.write_text(log.read_text("utf-8") + BEYOND_CALENDAR, "utf-8")
     # As of 2032 the 2031 record is in the log (before, it had not happened yet).
     as_of = ["--as-of", "2032-01-01"]
     result = CliRunner().invoke(
-        main, ["audit", str(late), *as_of, "--format", "json", "-j", jobs, *EN]
+        main, ["audit", str(late), *as_of, "--format", "json", "--engine", engine, *EN]
     )
     assert result.exit_code == 2
     assert "no working-day calendar for 2031" in _one_line(result.stderr)
@@ -289,43 +287,6 @@ def _session(pid: int) -> list[int]:
     return found
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc")
-@pytest.mark.parametrize(
-    ("sig", "status", "word"),
-    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
-)
-def test_an_interrupted_parallel_audit_takes_its_workers_along(
-    big_log: Path, tmp_path: Path, sig: int, status: int, word: str
-) -> None:
-    """Ctrl-C reaches every process of the terminal's group: workers die without a word."""
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    run = _slarules(
-        "audit",
-        str(big_log),
-        *AS_OF,
-        *EN,
-        "--format",
-        "json",
-        "-j",
-        "2",
-        env={**os.environ, "TMPDIR": str(temp)},
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while not glob.glob(str(temp / "slarules-parts-*" / "part-*")):  # workers at work
-        assert run.poll() is None and time.monotonic() < deadline
-        time.sleep(0.005)
-    os.killpg(run.pid, sig)
-    out, err = run.communicate()
-    assert run.returncode == status
-    assert _one_line(err) == f"slarules: {word}; no output written"
-    assert out == b""
-    time.sleep(0.1)
-    assert _session(run.pid) == []  # no worker left behind
-    assert list(temp.iterdir()) == []  # the parts' files are gone
-
-
 def test_a_reader_that_goes_away_ends_the_audit_quietly_with_141(log: Path) -> None:
     run = _slarules("audit", str(log), *AS_OF, "--format", "json")
     assert run.stdout is not None
@@ -350,14 +311,7 @@ def test_a_window_that_ends_before_it_begins_is_refused(start: str, end: str) ->
     assert result.stdout == ""
 
 
-def test_the_one_process_note_comes_only_with_an_explicit_jobs(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import slarules.cli.auditing as auditing
-
-    # As if the CSV were big enough for auto to pick several processes.
-    monkeypatch.setattr(auditing, "PARALLEL_FROM_MIB", 0)
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+def test_the_retired_jobs_option_still_works_and_says_so() -> None:
     csv = str(ROOT / "examples" / "october-2026.csv")
     quiet = CliRunner().invoke(main, ["audit", csv, *AS_OF, *EN, "--format", "json"])
     assert quiet.exit_code in (0, 1)
@@ -367,5 +321,7 @@ def test_the_one_process_note_comes_only_with_an_explicit_jobs(
             main, ["audit", csv, *AS_OF, *EN, "--format", "json", "-j", jobs]
         )
         assert asked.exit_code == quiet.exit_code
-        assert "note: audited in one process (--jobs takes one JSON Lines file)" in asked.stderr
+        assert "note: -j/--jobs is retired" in asked.stderr
         assert asked.stdout == quiet.stdout
+    bad = CliRunner().invoke(main, ["audit", csv, *AS_OF, *EN, "-j", "many"])
+    assert bad.exit_code == 2

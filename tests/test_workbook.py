@@ -154,7 +154,7 @@ def test_a_workbook_is_not_written_to_a_terminal(tmp_path: Path) -> None:
         os.close(leader)
     assert done.returncode == 2
     assert done.stderr == (
-        "slarules: error: an Excel workbook cannot be written to a terminal: "
+        "slarules: error: an Excel workbook or a Parquet file cannot be written to a terminal: "
         "use -o FILE or redirect to a file\n"
     )
     small = tmp_path / "one.jsonl"  # a small log: the workbook, not the audit, is tried here

@@ -39,8 +39,6 @@ from .helpformat import command_help
 from .language import help_text, say
 from .output import binary_document, document
 
-PARALLEL_FROM_MIB = 32  # --jobs auto: a log this large is worth cutting
-
 
 @dataclass(frozen=True)
 class AuditOptions:
@@ -154,6 +152,9 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
     )
 
 
+ENGINES = ("columnar", "python")
+
+
 @main.command(**command_help("audit"))
 @rules_option
 @click.argument("logs", nargs=-1, required=True)
@@ -161,13 +162,14 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice([*sorted(FORMATS), *sorted(BINARY_REPORTERS)]),  # as they registered
+    type=click.Choice([*sorted(FORMATS), *sorted(BINARY_REPORTERS), "parquet"]),
     default="table",
     show_default=True,
     help=help_text("audit.format"),
 )
 @lang_option
 @click.option("--only-breaches", is_flag=True, help=help_text("audit.only_breaches"))
+@click.option("--reasons/--no-reasons", default=None, help=help_text("audit.reasons"))
 @click.option("--encoding", help=help_text("audit.encoding"))
 @click.option("--from", "window_from", help=help_text("audit.from"))
 @click.option("--to", "window_to", help=help_text("audit.to"))
@@ -176,12 +178,14 @@ def run_audit(contract: m.Contract, options: AuditOptions) -> Any:
     "-O", "--obligation", "obligations", multiple=True, help=help_text("audit.obligation")
 )
 @click.option(
-    "-j",
-    "--jobs",
-    default="auto",
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="columnar",
     show_default=True,
-    help=help_text("audit.jobs").format(mib=PARALLEL_FROM_MIB),
+    help=help_text("audit.engine"),
 )
+@click.option("--threads", type=click.IntRange(min=1), help=help_text("audit.threads"))
+@click.option("-j", "--jobs", help=help_text("audit.jobs"))
 @judge_all_option
 @output_option
 @assessment_option
@@ -192,26 +196,29 @@ def audit(
     fmt: str,
     lang: str,
     only_breaches: bool,
+    reasons: bool | None,
     encoding: str | None,
     window_from: str | None,
     window_to: str | None,
     obligations: tuple[str, ...],
     mapping_path: str | None,
-    jobs: str,
+    engine: str,
+    threads: int | None,
+    jobs: str | None,
     judge_all: bool,
     output: str | None,
     assessment: str | None,
 ) -> None:
     """`slarules audit` (its help: the catalogues' ``help.audit.help``)."""
-    from click.core import ParameterSource
-
-    from ..reporters import get
 
     contract = with_assessment(load_rules(rules), assessment)
     _known_obligations(contract, obligations)
-    workbook = fmt in BINARY_REPORTERS
-    if workbook and (output is None or output == "-") and sys.stdout.isatty():
+    binary = fmt in BINARY_REPORTERS or fmt == "parquet"
+    if binary and (output is None or output == "-") and sys.stdout.isatty():
         fail(say("workbook_terminal"))
+    if reasons is not None and fmt not in ("csv", "parquet"):
+        fail(say("reasons_format", format=fmt))
+    threads = _threads(threads, jobs)
     when = user_time(as_of, contract, "--as-of") or datetime.now(contract.tz)
     window = (
         _bound(window_from, contract, "--from", end=False),
@@ -230,40 +237,29 @@ def audit(
         mapping_contract=contract,
         judge_all=judge_all,
     )
-    explicit = click.get_current_context().get_parameter_source("jobs") not in (
-        ParameterSource.DEFAULT,
-        None,
-    )
-    how_many = _jobs(jobs, options)
-    # A workbook, and an assessment's score, need every result in one process.
-    whole = say("one_process.workbook") if workbook else None
-    if contract.assessment is not None:
-        whole = say("one_process.assessment")
-    if whole and how_many > 1:
-        if explicit:
-            click.echo(say("one_process", why=whole), err=True)
-        how_many = 1
-    target: Any = binary_document(output) if workbook else document(output)
+    if engine == "columnar" and not _columnar_takes(contract, fmt):
+        engine = "python"
+    target: Any = binary_document(output) if binary else document(output)
     with target as out:
-        audit: Any = _audit_in_parts(
-            contract, options, how_many, fmt, lang, only_breaches, mapping_path, out, explicit
-        )
-        if audit is None:
-            audit = start_audit(contract, options)
-            results = _guarded(iter(audit))
-            counts: Any = audit
-            if contract.assessment is not None:
-                from ..reporters.scoring import Scored
+        if engine == "columnar":
+            report = _audit_columnar(contract, options, threads)
+            audit: Any = report
+            if fmt in ("json", "csv", "parquet") and contract.assessment is None:
+                from .columnar import write
 
-                counts = Scored(audit, contract.assessment, contract.tz)
-                results = counts.watch(results)
+                with_reasons = reasons if reasons is not None else fmt != "parquet"
+                write(report, fmt, lang, only_breaches, with_reasons, out)
+            else:
+                _report(
+                    report, report.results(only_breaches), contract, fmt, lang, out, bool(reasons)
+                )
+        else:
+            audit = start_audit(contract, options)
+            results: Any = _guarded(iter(audit))
             if only_breaches:
                 results = (r for r in results if r.status == "breached")
-            if workbook:
-                BINARY_REPORTERS[fmt](counts, results, contract, lang, out)
-            else:
-                get(fmt)(counts, results, contract, lang, out)
-    if (fmt in ("json", "csv") or workbook) and audit.rejected:
+            _report(audit, results, contract, fmt, lang, out, bool(reasons))
+    if (fmt in ("json", "csv") or binary) and audit.rejected:
         echo_rejections(contract, audit.rejected)
     for run in options.import_runs:
         for line in run.counts.report_lines():
@@ -271,92 +267,69 @@ def audit(
     sys.exit(_exit_status(audit))
 
 
-def _jobs(text: str, options: AuditOptions) -> int:
-    """How many processes: a number, or auto (the CPUs, for one large JSON Lines log)."""
-    import os
-
-    from ..readers.lines import is_gzip
-
-    if text.strip().lower() == "auto":
-        logs = options.logs
-        big = (
-            len(logs) == 1
-            and logs[0] != "-"
-            and os.path.isfile(logs[0])
-            and os.path.getsize(logs[0]) >= PARALLEL_FROM_MIB * 2**20
-            and not is_gzip(logs[0])  # a compressed log cannot be cut into byte ranges
-        )
-        return (os.cpu_count() or 1) if big else 1
-    try:
-        jobs = int(text)
-    except ValueError:
-        jobs = 0
-    if jobs < 1:
-        fail(say("bad_jobs", text=text))
-    return jobs
-
-
-def _audit_in_parts(
+def _report(
+    counts: Any,
+    results: Any,
     contract: m.Contract,
-    options: AuditOptions,
-    jobs: int,
     fmt: str,
     lang: str,
-    only_breaches: bool,
-    mapping_path: str | None,
     out: Any,
-    explicit: bool,
-) -> Any:
-    """The audit done in several processes and written out, or None to do it in one.
+    reasons: bool = False,
+) -> None:
+    """Write results (objects) in a format, scored first when there is an assessment."""
+    from ..reporters import get
 
-    Falling back to one process is noted only when the user asked for ``--jobs``.
-    """
-    from pathlib import Path
+    if contract.assessment is not None:
+        from ..reporters.scoring import Scored
 
-    from ..calendar import CalendarNotCovered
-    from ..parallel import Output, audit_in_parts, can_fork
-    from ..readers import LogError, log_reader
-    from ..readers.lines import is_gzip
+        counts = Scored(counts, contract.assessment, contract.tz)
+        results = counts.watch(results)
+    if fmt in BINARY_REPORTERS:
+        BINARY_REPORTERS[fmt](counts, results, contract, lang, out)
+    elif fmt == "parquet":
+        from ..columnar.report import write_verdicts
 
-    if jobs < 2:
-        return None
-    logs = options.logs
-    why = None
-    if len(logs) != 1 or logs[0] == "-" or not log_reader(logs[0]).parts:
-        why = say("one_process.one_file")
-    elif is_gzip(logs[0]):
-        why = say("one_process.compressed")
-    elif mapping_path or (options.encoding or "utf-8").lower().replace("_", "-") not in (
-        "utf-8",
-        "utf8",
-        "utf-8-sig",
-    ):
-        why = say("one_process.encoding")
-    elif not can_fork():
-        why = say("one_process.no_fork")
-    elif not Path(logs[0]).is_file():
-        return None  # the one-process reader says what is wrong with it
-    if why:
-        if explicit:
-            click.echo(say("one_process", why=why), err=True)
-        return None
-    output = Output(out, FORMATS[fmt], lang, only_breaches)
+        write_verdicts(results, contract, lang, out, reasons)
+    else:
+        get(fmt)(counts, results, contract, lang, out)
+
+
+def _columnar_takes(contract: m.Contract, fmt: str) -> bool:
+    """Whether the columnar engine audits this contract (one steady UTC offset)."""
+    from ..columnar.run import NotColumnar, steady_offset
+
     try:
-        joined = audit_in_parts(
-            contract,
-            logs[0],
-            options.as_of,
-            jobs,
-            output,
-            window=options.window,
-            only=options.obligations or None,
-            judge_all=options.judge_all,
-        )
+        steady_offset(contract)
+    except NotColumnar:
+        return False
+    return True
+
+
+def _audit_columnar(contract: m.Contract, options: AuditOptions, threads: int | None) -> Any:
+    from ..readers import LogError
+    from .columnar import run_columnar
+
+    try:
+        return run_columnar(contract, options, read_records(options), threads)
     except (LogError, CalendarNotCovered) as exc:
         fail_with(exc)
-    if joined is None and explicit:
-        click.echo(say("one_process", why=say("one_process.fell_back")), err=True)
-    return joined
+
+
+def _threads(threads: int | None, jobs: str | None) -> int | None:
+    """DuckDB's threads: --threads, else the retired --jobs's number (with a note)."""
+    if jobs is None:
+        return threads
+    click.echo(say("jobs_retired"), err=True)
+    text = jobs.strip().lower()
+    if text == "auto" or threads is not None:
+        return threads
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        fail(say("bad_jobs", text=jobs))
+    return number
 
 
 def export_mapping(name: str, contract: m.Contract) -> Any:

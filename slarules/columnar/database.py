@@ -25,6 +25,9 @@ class Database(Protocol):
     def arrow(self, sql: str) -> Any:
         """The rows of a query as a ``pyarrow.Table``."""
 
+    def record_batches(self, sql: str, size: int = 65_536) -> Iterator[Any]:
+        """The rows of a query as ``pyarrow.RecordBatch`` es, for writing a large result out."""
+
     def put_arrow(self, name: str, table: Any, *, append: bool = False) -> None:
         """Make (or add to) the table ``name`` from a ``pyarrow.Table``."""
 
@@ -59,7 +62,11 @@ class DuckDatabase:
             yield chunk
 
     def arrow(self, sql: str) -> Any:
-        return self.connection.execute(sql).to_arrow_table()
+        return self.connection.sql(sql).to_arrow_table()
+
+    def record_batches(self, sql: str, size: int = 65_536) -> Iterator[Any]:
+        reader: Any = self.connection.sql(sql).to_arrow_reader(size)
+        yield from reader
 
     def put_arrow(self, name: str, table: Any, *, append: bool = False) -> None:
         self.connection.register("_arrow_in", table)

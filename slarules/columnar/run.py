@@ -154,16 +154,21 @@ class ColumnarAudit:
 
     def _plan(self, first: date, last: date) -> Plan:
         statements: list[str] = []
-        tables = Tables(self.contract, statements, self.offset, put=self._put)
+        tables = Tables(self.contract, statements, self.offset, put=self.put_rows)
         plan = Plan(self.contract, us(self.as_of), self.offset, tables, statements)
         plan.fetch = self.database.fetchall
         tables.days(first, last)  # first: every clock reads it
         self._base(plan, self._names())
         return plan
 
-    def _put(
+    @property
+    def as_of_us(self) -> int:
+        return us(self.as_of)
+
+    def put_rows(
         self, name: str, columns: Sequence[tuple[str, str]], rows: list[tuple[Any, ...]]
     ) -> None:
+        """A small table of rows into the database at once (by Arrow)."""
         import pyarrow as pa
 
         types = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "DOUBLE": pa.float64()}
@@ -338,6 +343,7 @@ class ColumnarAudit:
         ((total, low, high),) = db.fetchall(
             f"SELECT COUNT(*), MIN(ts), MAX(ts) FROM ev WHERE ts <= {as_of}"
         )
+        self._covered()
         first, last = self._day_range((low, high))
         self._present = None
         self._done = 0
@@ -442,6 +448,30 @@ class ColumnarAudit:
         low = from_us(span[0]) if span and span[0] is not None else self.as_of
         high = max(from_us(span[1]) if span and span[1] is not None else self.as_of, self.as_of)
         return (low - room).astimezone(tz).date(), (high + room).astimezone(tz).date()
+
+    def _covered(self) -> None:
+        """As the Python engine, a used record the calendar cannot hold stops the audit
+        (with a strict calendar and a clock that counts days): the first one read."""
+        contract = self.contract
+        cal = contract.calendar
+        if cal.fallback != "error":
+            return
+        if not any(
+            KINDS[ob.type].counts_days(ob)
+            for ob in contract.obligations
+            if self.only is None or ob.id in self.only
+        ):
+            return
+        tz = contract.tz
+        begin = us(datetime(cal.first_year, 1, 1, tzinfo=tz))
+        end = us(datetime(cal.last_year + 1, 1, 1, tzinfo=tz))
+        rows = self.database.fetchall(
+            f"SELECT ts FROM ev WHERE ts <= {us(self.as_of)} AND (ts < {begin} OR ts >= {end})"
+            " ORDER BY seq LIMIT 1"
+        )
+        if rows:
+            year = from_us(rows[0][0]).astimezone(tz).year
+            raise CalendarNotCovered(year, cal.first_year, cal.last_year)
 
     def _check_calendar(self) -> None:
         """A clock that needed a day the calendar cannot hold: the Python engine's error."""

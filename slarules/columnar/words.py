@@ -16,14 +16,14 @@ that the bytes equal the Python reporters' on random logs, in both languages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from .. import model as m
 from ..kinds import KINDS
 from ..results import Finding, Result
-from ..wording import IMPLICIT, Wording
+from ..wording import Wording
 from .base import US, fdiv, from_us, lit
 
 # A time no log holds (year 1, odd seconds): a reason's value equal to it is the
@@ -32,8 +32,9 @@ PROBE_US = -62_135_405_054_321_987
 PROBE = from_us(PROBE_US)
 ROW_TIME = "v_time"
 
-# The columns a reason's values are read from besides the times (see Kind.row_values).
-VALUE_COLUMNS = (
+# The columns a reason's values are read from besides the times (see Kind.row_values):
+# the rows of one value of all these are one group, their words made once.
+GROUP_COLUMNS = (
     "obligation",
     "code",
     "clock",
@@ -49,17 +50,8 @@ VALUE_COLUMNS = (
     "v_within",
     "v_share",
     "v_text",
-    "details",
     "timed",
 )
-
-
-def group_key(alias: str = "") -> str:
-    """One text per group of rows whose reasons differ only in their times."""
-    prefix = f"{alias}." if alias else ""
-    parts = [f"COALESCE(CAST({prefix}{c} AS VARCHAR), chr(1))" for c in VALUE_COLUMNS]
-    parts.append(f"CAST({prefix}v_time IS NULL AS VARCHAR)")
-    return "concat_ws(chr(31), " + ", ".join(parts) + ")"
 
 
 def _split(template: str) -> tuple[str, str]:
@@ -123,18 +115,23 @@ class SqlWords:
         sign = f"CASE WHEN {seconds} < 0 THEN '-' ELSE '' END"
         return f"({sign} || concat_ws({lit(self._join)}, {', '.join(parts)}))"
 
-    def marker(self, name: str, as_of: int) -> str:
+    def marker(self, name: str, as_of: int, alias: str = "r") -> str:
         """The SQL of one per-row value of a reason (NULL-safe: the none sign)."""
-        times = {"start": "start_us", "due": "due_us", "done": "done_us", ROW_TIME: "v_time"}
+        times = {
+            n: f"{alias}.{c}"
+            for n, c in (("start", "start_us"), ("due", "due_us"), ("done", "done_us"))
+        }
+        times[ROW_TIME] = f"{alias}.v_time"
+        due, done = times["due"], times["done"]
         if name in times:
             value = self.time(times[name])
             return f"CASE WHEN {times[name]} IS NULL THEN {self.none} ELSE {value} END"
         if name == "as_of":
             return self.time(str(as_of))
         lengths = {
-            "late": (f"COALESCE(done_us, {as_of}) - due_us", "due_us IS NULL"),
-            "spare": ("due_us - done_us", "due_us IS NULL OR done_us IS NULL"),
-            "overdue": (f"{as_of} - due_us", "due_us IS NULL"),
+            "late": (f"COALESCE({done}, {as_of}) - {due}", f"{due} IS NULL"),
+            "spare": (f"{due} - {done}", f"{due} IS NULL OR {done} IS NULL"),
+            "overdue": (f"{as_of} - {due}", f"{due} IS NULL"),
         }
         length, missing = lengths[name]
         return f"CASE WHEN {missing} THEN {self.none} ELSE {self.duration(length)} END"
@@ -233,10 +230,3 @@ def iso_sql(micros: str, offset: int) -> str:
     suffix = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
     local = f"make_timestamp({micros} + {offset})"
     return f"(strftime({local}, '%Y-%m-%dT%H:%M:%S') || {lit(suffix)})"
-
-
-def _check_utc() -> None:  # pragma: no cover - documents the epoch the columns count from
-    assert from_us(0) == datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-_ = (Sequence, timedelta, IMPLICIT)

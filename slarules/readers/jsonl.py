@@ -215,4 +215,4 @@ def scan_jsonl(path: str, encoding: str | None, last: dict[str, int], position: 
 
 
 # The default log format: "-" and a file whose suffix no format claims are JSON Lines.
-register("jsonl", (".jsonl", ".ndjson"), log=LogReader(read_jsonl_log, scan_jsonl, parts=True))
+register("jsonl", (".jsonl", ".ndjson"), log=LogReader(read_jsonl_log, scan_jsonl))

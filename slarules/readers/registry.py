@@ -33,8 +33,6 @@ class LogReader:
     # (path, encoding, last, position) -> position: set ``last[case]`` to each case's
     # last record, counting records from ``position`` as ``read`` does.
     scan: Callable[[str, str | None, dict[str, int], int], int]
-    # Whether one file can be audited in parts by several processes (slarules.parallel).
-    parts: bool = False
 
 
 # (path, the mapping's input spec, the columns the mapping reads, encoding) -> the rows
