@@ -61,6 +61,14 @@ class DuckDatabase:
     def arrow(self, sql: str) -> Any:
         return self.connection.execute(sql).to_arrow_table()
 
+    def register_arrow(self, name: str, table: Any) -> None:
+        """A view of a ``pyarrow.Table`` as ``name``, without copying it (until
+        :meth:`unregister`; the table must not change meanwhile)."""
+        self.connection.register(name, table)
+
+    def unregister(self, name: str) -> None:
+        self.connection.unregister(name)
+
     def put_arrow(self, name: str, table: Any, *, append: bool = False) -> None:
         self.connection.register("_arrow_in", table)
         try:

@@ -123,16 +123,25 @@ class ColumnarAudit:
 
     def load_events(self, events: Iterable[Event]) -> None:
         """Put checked events into the ``ev`` table (through Arrow, in batches)."""
+        self.create_events()
+        self.add_events(events)
+
+    def create_events(self) -> None:
+        """The ``ev`` table, empty (for :meth:`add_events` and :mod:`.load`)."""
+        self.database.execute(
+            "CREATE OR REPLACE TABLE ev (" + ", ".join(f"{n} {t}" for n, t in self.columns) + ")"
+        )
+
+    def add_events(self, events: Iterable[Event]) -> int:
+        """Add checked events to the ``ev`` table; returns how many."""
         import pyarrow as pa
 
         names = [name for name, _ in self.columns]
         types = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "DOUBLE": pa.float64()}
         schema = pa.schema([(n, types[t]) for n, t in self.columns])
         db = self.database
-        db.execute(
-            "CREATE OR REPLACE TABLE ev (" + ", ".join(f"{n} {t}" for n, t in self.columns) + ")"
-        )
         batch: list[tuple[Any, ...]] = []
+        added = 0
 
         def flush() -> None:
             if batch:
@@ -146,9 +155,11 @@ class ColumnarAudit:
 
         for event in events:
             batch.append(event_row(event, self.fields))
+            added += 1
             if len(batch) >= 100_000:
                 flush()
         flush()
+        return added
 
     # -- the plan
 

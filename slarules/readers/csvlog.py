@@ -21,21 +21,30 @@ def read_csv(
 ) -> Iterator[tuple[str, int, Mapping[str, Any] | Rejection]]:
     header: list[str] | None = None
     for number, row in read_records(bounded_lines(stream)):
-        if isinstance(row, str):
-            if header is None:
-                raise LogError(f"{source}:{number}: the header row cannot be read: {row}")
-            yield source, number, Rejection(source, number, row)
-            continue
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines are not records (and are not counted)
         if header is None:
-            header = [h.strip() for h in row]
+            if isinstance(row, str):
+                raise LogError(f"{source}:{number}: the header row cannot be read: {row}")
+            if any(cell.strip() for cell in row):
+                header = [h.strip() for h in row]
             continue
-        if len(row) > len(header):
-            reason = f"{len(row)} cells but the header has {len(header)}"
-            yield source, number, Rejection(source, number, reason)
-            continue
-        yield source, number, {k: v for k, v in zip(header, row, strict=False) if v.strip()}
+        record = record_of(header, row, source, number)
+        if record is not None:
+            yield source, number, record
+
+
+def record_of(
+    header: list[str], row: list[str] | str, source: str, number: int
+) -> Mapping[str, Any] | Rejection | None:
+    """The record of a row read after the header (cells, or why the line cannot be read);
+    None for a blank one, which is not a record (and is not counted)."""
+    if isinstance(row, str):
+        return Rejection(source, number, row)
+    if not any(cell.strip() for cell in row):
+        return None  # blank lines are not records
+    if len(row) > len(header):
+        reason = f"{len(row)} cells but the header has {len(header)}"
+        return Rejection(source, number, reason)
+    return {k: v for k, v in zip(header, row, strict=False) if v.strip()}
 
 
 def scan_csv_cases(path: str, encoding: str | None) -> Iterator[str | None]:
