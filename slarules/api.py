@@ -64,6 +64,50 @@ class Contract(m.Contract):
             self, records, when, explain=explain, window=window, only=only, judge_all=judge_all
         )
 
+    def audit_table(
+        self,
+        records: Iterable[Mapping[str, Any]] | None = None,
+        as_of: datetime | None = None,
+        *,
+        logs: Iterable[str] = (),
+        lang: str = "en",
+        reasons: bool = False,
+        only: Iterable[str] | None = None,
+        only_breaches: bool = False,
+        judge_all: bool = False,
+        threads: int | None = None,
+    ) -> Any:
+        """The audit's verdict table as a ``pyarrow.Table``, for pandas and polars users
+        (``table.to_pandas()``, ``polars.from_arrow(table)``).
+
+        Of in-memory ``records`` (as :meth:`audit`; results in case order) or of the log
+        files ``logs`` (JSON Lines, CSV, Parquet: loaded straight into DuckDB; results in
+        the order the command line gives). One row per result, the columns of
+        ``slarules audit --format parquet``: ``case``, ``obligation``, ``clause``,
+        ``status``, ``start``/``due``/``done`` (timestamps in the contract's zone),
+        ``late_by_seconds``, ``margin_seconds``, ``occurrence``, ``period``, ``title``
+        (in ``lang``), ``reason_code``, ``clock``, ``budget``, and with ``reasons`` the
+        reason in ``lang``. Rejected records are not rows: the table's
+        ``schema.metadata`` counts them (``read``, ``rejected``). The columnar engine
+        computes it when the contract's zone keeps one UTC offset, else the Python
+        engine (the same rows).
+        """
+        from .verdict_tables import audit_table
+
+        when = as_of or datetime.now(self.tz)
+        return audit_table(
+            self,
+            records,
+            list(logs),
+            when,
+            lang=lang,
+            reasons=reasons,
+            only=only,
+            only_breaches=only_breaches,
+            judge_all=judge_all,
+            threads=threads,
+        )
+
     def open_clocks(
         self,
         records: Iterable[Mapping[str, Any]],

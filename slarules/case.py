@@ -20,7 +20,7 @@ from operator import attrgetter
 
 from . import model as m
 from .conditions import Value
-from .events import Event
+from .events import Event, fits
 
 Interval = tuple[datetime, datetime | None]
 _ORDER = attrgetter("at", "seq")  # time, then the order read (made canonical below)
@@ -40,16 +40,19 @@ def content_key(fields: Sequence[tuple[str, str]]) -> ContentKey:
     Both engines order by it (the columnar engine's ORDER BY is the same tuple), so their
     ties break alike.
     """
-    names = tuple(name for name, _ in fields)
-    known = frozenset(names)
 
     def key(event: Event) -> tuple[object, ...]:
         facts = event.facts
         parts: list[object] = [event.name]
-        for name in names:
+        typed = set()
+        for name, kind in fields:
             value = facts.get(name)
-            parts.append((0, "") if value is None else (1, _comparable(value)))
-        extra = {k: v for k, v in facts.items() if k not in known}
+            if value is None or not fits(kind, value):
+                parts.append((0, ""))  # absent, or kept as written: with the other facts
+            else:
+                typed.add(name)
+                parts.append((1, _comparable(value)))
+        extra = {k: v for k, v in facts.items() if k not in typed}
         parts.append(_extra_text(extra) if extra else "")
         return tuple(parts)
 

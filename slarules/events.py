@@ -73,6 +73,26 @@ def in_range(at: datetime) -> bool:
     return MIN_YEAR <= at.year <= MAX_YEAR
 
 
+def fits(kind: str, value: object) -> bool:
+    """Whether a fact's value has the form its vocabulary type gives it once checked.
+
+    A fact the vocabulary names but an event does not declare is kept as it was written
+    (a string where the type says number, say); both engines then hold it with the other
+    facts, not in its typed column, so they order and compare it alike.
+    """
+    if kind == "time":
+        return isinstance(value, datetime)
+    if kind == "sections":
+        return isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value)
+    if isinstance(value, bool):
+        return False
+    if kind == "number":
+        return isinstance(value, (int, float))
+    if kind in ("integer", "level"):
+        return isinstance(value, int)
+    return isinstance(value, str)
+
+
 class TimeOutOfRange(Problem):
     """A time outside :data:`TIME_RANGE`; ``text`` is the time as it was written."""
 

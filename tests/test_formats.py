@@ -53,6 +53,7 @@ EXPORT = ROOT / "examples" / "servicenow-export.csv"
         ("a", "jsonl", "csv"),
         ("a.gz", "jsonl", "csv"),
         ("a.log", "jsonl", "csv"),
+        ("a.parquet", "parquet", "csv"),
     ],
 )
 def test_a_path_is_read_by_its_suffix_under_any_gz(path: str, log: str, export: str) -> None:
@@ -61,7 +62,7 @@ def test_a_path_is_read_by_its_suffix_under_any_gz(path: str, log: str, export: 
 
 
 def test_each_role_names_its_formats() -> None:
-    assert set(names("log")) == {"jsonl", "csv"}
+    assert set(names("log")) == {"jsonl", "csv", "parquet"}
     assert set(names("export")) == {"csv", "xes"}
     assert named("xes", "export").export is not None
     with pytest.raises(KeyError):

@@ -310,7 +310,8 @@ def _audit_columnar(contract: m.Contract, options: AuditOptions, threads: int | 
     from .columnar import run_columnar
 
     try:
-        return run_columnar(contract, options, read_records(options), threads)
+        records = None if options.mapping is None else read_records(options)
+        return run_columnar(contract, options, records, threads)
     except (LogError, CalendarNotCovered) as exc:
         fail_with(exc)
 

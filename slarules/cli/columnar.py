@@ -41,12 +41,28 @@ def read_order(options: Any) -> str:
 def run_columnar(
     contract: m.Contract, options: Any, records: Any, threads: int | None
 ) -> ColumnarReport:
-    """Check the records, load the events, run every query: the finished report."""
+    """Check the records, load the events, run every query: the finished report.
+
+    ``records`` are an export's (through its mapping), or None: the logs are then loaded
+    by the vectorised loader, which checks in Python only the rows it cannot vouch for.
+    """
     from ..events import RecordChecker
 
     audit = ColumnarAudit(
         contract, options.as_of, frozenset(options.obligations) or None, threads=threads
     )
+    if records is None:  # plain logs: straight into the table (see .columnar.load)
+        from ..columnar.load import load_logs
+
+        loaded = load_logs(audit, list(options.logs), options.encoding)
+        audit.run(options.window, options.judge_all)
+        return ColumnarReport(
+            audit,
+            loaded.rejected,
+            loaded.read,
+            order=read_order(options),
+            last_rejected=loaded.last_rejected,
+        )
     rejected: list[Rejection] = []
     last_rejected: dict[str, int] = {}
     read = 0

@@ -10,6 +10,7 @@ from .auditing import echo_rejections, export_mapping
 from .common import (
     EXIT_OK,
     EXIT_REJECTED,
+    fail,
     fail_with,
     lang_option,
     load_rules,
@@ -17,7 +18,7 @@ from .common import (
     rules_option,
 )
 from .helpformat import command_help
-from .language import help_text
+from .language import help_text, say
 from .output import document
 
 
@@ -26,6 +27,7 @@ from .output import document
 @click.option("--mapping", "mapping_path", required=True, help=help_text("import.mapping"))
 @click.argument("exports", nargs=-1, required=True)
 @click.option("-o", "--output", help=help_text("import.output"))
+@click.option("--by-month", is_flag=True, help=help_text("import.by_month"))
 @click.option("--encoding", help=help_text("import.encoding"))
 @lang_option
 def import_cmd(
@@ -33,21 +35,31 @@ def import_cmd(
     mapping_path: str,
     exports: tuple[str, ...],
     output: str | None,
+    by_month: bool,
     encoding: str | None,
     lang: str,
 ) -> None:
     """`slarules import` (its help: the catalogues' ``help.import.help``)."""
-    from ..importer import import_export, write_jsonl
+    from ..importer import import_export, write_jsonl, write_parquet
     from ..readers import LogError
 
     contract = load_rules(rules)
     mapping = export_mapping(mapping_path, contract)
+    if by_month and (output is None or output == "-"):
+        fail(say("by_month_needs_dir"))
     run = import_export(mapping, list(exports), contract, encoding)
-    with document(output) as out:
+    if by_month or (output is not None and output.lower().endswith(".parquet")):
+        assert output is not None
         try:
-            write_jsonl(run, out)
+            write_parquet(run, contract, output, by_month)
         except LogError as exc:
             fail_with(exc)
+    else:
+        with document(output) as out:
+            try:
+                write_jsonl(run, out)
+            except LogError as exc:
+                fail_with(exc)
     echo_rejections(contract, run.counts.rejections)
     for line in run.counts.report_lines():
         click.echo(line, err=True)

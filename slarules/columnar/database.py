@@ -68,6 +68,14 @@ class DuckDatabase:
         reader: Any = self.connection.sql(sql).to_arrow_reader(size)
         yield from reader
 
+    def register_arrow(self, name: str, table: Any) -> None:
+        """A view of a ``pyarrow.Table`` as ``name``, without copying it (until
+        :meth:`unregister`; the table must not change meanwhile)."""
+        self.connection.register(name, table)
+
+    def unregister(self, name: str) -> None:
+        self.connection.unregister(name)
+
     def put_arrow(self, name: str, table: Any, *, append: bool = False) -> None:
         self.connection.register("_arrow_in", table)
         try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -316,9 +316,26 @@ class ColumnarReport:
         fields = ", ".join(f"'{n}', q.{n}" for n in RESULT_NAMES)
         return f"CASE WHEN q.py THEN CAST(json_object({fields}) AS VARCHAR) END"
 
-    def _stream(self, sql: str) -> Iterator[tuple[list[Any], list[Any]]]:
+    def _stream(self, sql: str, separator: str, fix: Callable[[str], str]) -> Iterator[str]:
+        """The query's ``line`` column joined by ``separator``, batch by batch: the rows
+        whose ``row`` is not null made by ``fix`` (Python's words) instead. A batch of
+        the database's lines alone is joined by Arrow, with no Python object per row."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         for batch in self.db.record_batches(sql):
-            yield batch.column(0).to_pylist(), batch.column(1).to_pylist()
+            lines, rows = batch.column(0), batch.column(1)
+            if not len(lines):
+                continue
+            if rows.null_count == len(rows):
+                whole = pa.ListArray.from_arrays(pa.array([0, len(lines)], pa.int32()), lines)
+                yield pc.binary_join(whole, separator)[0].as_py()
+                continue
+            texts = lines.to_pylist()
+            for i, row in enumerate(rows.to_pylist()):
+                if row is not None:
+                    texts[i] = fix(row)
+            yield separator.join(texts)
 
     def _from_python(self, text: str) -> Result:
         return result_of(self.contract, orjson.loads(text), self.as_of)
@@ -361,15 +378,15 @@ class ColumnarReport:
         sql = self._query(only_breaches, select, self._fields(lang, True), parts=True)
         local, words = LocalTimes(self.contract.tz), Wording(self.contract, lang)
         dumps, option = orjson.dumps, orjson.OPT_OMIT_MICROSECONDS
+
+        def fix(row: str) -> str:
+            made = result_dict(self._from_python(row), local, words, times_as_text=False)
+            return dumps(made, option=option).decode()
+
         wrote = False
-        for lines, rows in self._stream(sql):
-            for i, row in enumerate(rows):
-                if row is not None:
-                    made = result_dict(self._from_python(row), local, words, times_as_text=False)
-                    lines[i] = dumps(made, option=option).decode()
-            if lines:
-                out.write(("\n    " if first and not wrote else ",\n    ") + ",\n    ".join(lines))
-                wrote = True
+        for text in self._stream(sql, ",\n    ", fix):
+            out.write(("\n    " if first and not wrote else ",\n    ") + text)
+            wrote = True
         return wrote
 
     def csv_body(
@@ -404,28 +421,34 @@ class ColumnarReport:
             select = f"{text} AS line, CAST(NULL AS VARCHAR) AS row"
         sql = self._query(only_breaches, select, self._fields(lang, reasons), parts=reasons)
         local, words = LocalTimes(self.contract.tz), Wording(self.contract, lang)
+
+        def fix(row: str) -> str:
+            made = result_dict(self._from_python(row), local, words)
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="").writerow(
+                ["" if made.get(c) is None else made.get(c) for c in COLUMNS]
+            )
+            return buffer.getvalue()
+
         wrote = False
-        for lines, rows in self._stream(sql):
-            for i, row in enumerate(rows):
-                if row is not None:
-                    made = result_dict(self._from_python(row), local, words)
-                    buffer = io.StringIO()
-                    csv.writer(buffer, lineterminator="").writerow(
-                        ["" if made.get(c) is None else made.get(c) for c in COLUMNS]
-                    )
-                    lines[i] = buffer.getvalue()
-            if lines:
-                out.write("\n".join(lines) + "\n")
-                wrote = True
+        for text in self._stream(sql, "\n", fix):
+            out.write(text + "\n")
+            wrote = True
         return wrote
 
     def parquet(
         self, out: IO[bytes], lang: str, only_breaches: bool = False, reasons: bool = False
     ) -> None:
-        """The verdict table as Parquet (times as timestamps with zone, lengths in
-        seconds); with ``reasons`` a ``reason`` column in the ``lang`` language."""
-        import pyarrow as pa
+        """The verdict table as Parquet (see :meth:`table`)."""
         import pyarrow.parquet as pq
+
+        pq.write_table(self.table(lang, only_breaches, reasons), out, compression="zstd")
+
+    def table(self, lang: str, only_breaches: bool = False, reasons: bool = False) -> Any:
+        """The verdict table as a ``pyarrow.Table`` (:data:`VERDICT_COLUMNS`: times as
+        timestamps in the contract's zone, lengths in seconds), in the results' order;
+        with ``reasons`` a ``reason`` column in the ``lang`` language."""
+        import pyarrow as pa
 
         stamp = "CASE WHEN q.{0} IS NULL THEN NULL ELSE make_timestamptz(q.{0}) END"
         columns = [
@@ -458,7 +481,7 @@ class ColumnarReport:
                     texts[i] = words.reason(self._from_python(row))
             at = table.schema.get_field_index("reason")
             table = table.set_column(at, "reason", pa.array(texts, pa.string())).drop(["_row"])
-        pq.write_table(table, out, compression="zstd")
+        return table
 
 
 # The verdict table's columns (Parquet, Arrow), in order; ``reason`` only when asked for.
@@ -501,7 +524,12 @@ def _zoned(table: Any, contract: m.Contract) -> Any:
     import pyarrow as pa
 
     kinds = dict(VERDICT_COLUMNS)
-    schema = pa.schema([(n, _arrow_type(kinds[n], contract)) for n in table.column_names])
+    schema = pa.schema(
+        [
+            (f.name, _arrow_type(kinds[f.name], contract) if f.name in kinds else f.type)
+            for f in table.schema
+        ]
+    )  # a helper column (the rows whose words Python makes) keeps its type
     return table.cast(schema)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from .. import model as m
 from ..calendar import CalendarNotCovered
 from ..durations import parse_duration
-from ..events import Event
+from ..events import Event, fits
 from ..kinds import KINDS
 from ..results import Finding, Result
 from ..zones import LocalTimes
@@ -75,11 +75,15 @@ def event_row(event: Event, fields: Sequence[tuple[str, str]]) -> tuple[Any, ...
     values: list[Any] = [event.case, event.name, us(event.at), event.seq]
     known = set()
     for name, kind in fields:
-        known.add(name)
         value = facts.get(name)
         if value is None:
             values.append(None)
-        elif kind == "time":
+            continue
+        if not fits(kind, value):
+            values.append(None)  # undeclared here, kept as written: with the other facts
+            continue
+        known.add(name)
+        if kind == "time":
             values.append(us(value))
         elif kind == "sections":
             values.append(";".join(value))
@@ -123,16 +127,25 @@ class ColumnarAudit:
 
     def load_events(self, events: Iterable[Event]) -> None:
         """Put checked events into the ``ev`` table (through Arrow, in batches)."""
+        self.create_events()
+        self.add_events(events)
+
+    def create_events(self) -> None:
+        """The ``ev`` table, empty (for :meth:`add_events` and :mod:`.load`)."""
+        self.database.execute(
+            "CREATE OR REPLACE TABLE ev (" + ", ".join(f"{n} {t}" for n, t in self.columns) + ")"
+        )
+
+    def add_events(self, events: Iterable[Event]) -> int:
+        """Add checked events to the ``ev`` table; returns how many."""
         import pyarrow as pa
 
         names = [name for name, _ in self.columns]
         types = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "DOUBLE": pa.float64()}
         schema = pa.schema([(n, types[t]) for n, t in self.columns])
         db = self.database
-        db.execute(
-            "CREATE OR REPLACE TABLE ev (" + ", ".join(f"{n} {t}" for n, t in self.columns) + ")"
-        )
         batch: list[tuple[Any, ...]] = []
+        added = 0
 
         def flush() -> None:
             if batch:
@@ -146,9 +159,11 @@ class ColumnarAudit:
 
         for event in events:
             batch.append(event_row(event, self.fields))
+            added += 1
             if len(batch) >= 100_000:
                 flush()
         flush()
+        return added
 
     # -- the plan
 

@@ -10,14 +10,14 @@
 Modules: ``spec`` (YAML -> checked mapping), ``model`` (the mapping as values),
 ``timeformat`` (time patterns), ``rows``/``csvsource``/``xessource`` (reading),
 ``convert`` (one case's rows -> events), ``run`` (pipeline and counts),
-``output`` (JSON Lines).
+``output`` (JSON Lines, Parquet).
 """
 
 from __future__ import annotations
 
 from .convert import Triple
 from .model import ExportMapping
-from .output import write_jsonl
+from .output import write_jsonl, write_parquet
 from .run import ImportCounts, ImportRun, import_export
 from .spec import build_mapping, load_mapping
 
@@ -30,4 +30,5 @@ __all__ = [
     "import_export",
     "load_mapping",
     "write_jsonl",
+    "write_parquet",
 ]

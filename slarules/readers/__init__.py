@@ -1,4 +1,5 @@
-"""Event-log readers: JSON Lines and CSV, by file suffix (``-`` is JSON Lines on stdin).
+"""Event-log readers: JSON Lines, CSV and Parquet, by file suffix (``-`` is JSON Lines on
+stdin; a directory is Parquet files).
 
 Each yields ``(source, line, record)`` where record is a plain mapping, or a
 :class:`~slarules.events.Rejection` for a line that cannot even be parsed.
@@ -10,12 +11,13 @@ export sources share.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..events import Rejection
 from ..messages import Msg
-from . import csvlog, jsonl
+from . import csvlog, jsonl, parquetlog
 from .lines import LogError, check_log_path, compression_of, open_log_error
 from .registry import LogReader, format_for, named
 
@@ -32,12 +34,15 @@ __all__ = [
 ]
 
 Record = tuple[str, int, Mapping[str, Any] | Rejection]
-_BUILT_IN = (jsonl, csvlog)  # imported for their registrations
+_BUILT_IN = (jsonl, csvlog, parquetlog)  # imported for their registrations
 
 
 def log_reader(path: str, fmt: str | None = None) -> LogReader:
     """How a log is read: the format ``fmt`` names, else its suffix's under any ``.gz``
-    (default JSON Lines). KeyError for a name no log format has."""
+    (default JSON Lines; a directory: Parquet files). KeyError for a name no log format
+    has."""
+    if not fmt and path != "-" and os.path.isdir(path):
+        fmt = "parquet"
     reader = (named(fmt, "log") if fmt else format_for(path, "log")).log
     assert reader is not None  # named() and format_for() give a format that reads logs
     return reader

@@ -22,21 +22,30 @@ def read_csv(
 ) -> Iterator[tuple[str, int, Mapping[str, Any] | Rejection]]:
     header: list[str] | None = None
     for number, row in read_records(bounded_lines(stream)):
-        if isinstance(row, Msg):
-            if header is None:
-                raise LogError("file.bad_header", source=source, line=number, why=row)
-            yield source, number, Rejection(source, number, *row)
-            continue
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines are not records (and are not counted)
         if header is None:
-            header = [h.strip() for h in row]
+            if isinstance(row, Msg):
+                raise LogError("file.bad_header", source=source, line=number, why=row)
+            if any(cell.strip() for cell in row):
+                header = [h.strip() for h in row]
             continue
-        if len(row) > len(header):
-            cells = (("cells", len(row)), ("width", len(header)))
-            yield source, number, Rejection(source, number, "csv.too_many_cells", cells)
-            continue
-        yield source, number, {k: v for k, v in zip(header, row, strict=False) if v.strip()}
+        record = record_of(header, row, source, number)
+        if record is not None:
+            yield source, number, record
+
+
+def record_of(
+    header: list[str], row: list[str] | Msg, source: str, number: int
+) -> Mapping[str, Any] | Rejection | None:
+    """The record of a row read after the header (cells, or why the line cannot be read);
+    None for a blank one, which is not a record (and is not counted)."""
+    if isinstance(row, Msg):
+        return Rejection(source, number, *row)
+    if not any(cell.strip() for cell in row):
+        return None  # blank lines are not records
+    if len(row) > len(header):
+        cells = (("cells", len(row)), ("width", len(header)))
+        return Rejection(source, number, "csv.too_many_cells", cells)
+    return {k: v for k, v in zip(header, row, strict=False) if v.strip()}
 
 
 def scan_csv_cases(path: str, encoding: str | None) -> Iterator[str | None]:

@@ -45,6 +45,12 @@ def _parse(line: bytes | str, source: str, number: int) -> Record:
     return source, number, record
 
 
+def parse_line(line: bytes, source: str, number: int) -> Record:
+    """One line of a UTF-8 log as the reader takes it (its newline kept: an error's column
+    counts it), a byte-order mark already dropped from the first; not blank."""
+    return _parse(line, source, number)
+
+
 def read_jsonl(lines: Iterable[str], source: str) -> Iterator[Record]:
     """Records of decoded lines (see :func:`~.lines.bounded_lines`)."""
     for number, line in enumerate(lines, start=1):
