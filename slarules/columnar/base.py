@@ -96,6 +96,12 @@ def fmod(a: str, b: int) -> str:
     return f"((({a}) % {b} + {b}) % {b})"
 
 
+def double_text(a: str) -> str:
+    """A double as text (DuckDB's shortest form); the inner cast says the type, so that
+    :func:`slarules.columnar.spark.to_spark` can write the same text on Spark."""
+    return f"CAST(CAST({a} AS DOUBLE) AS VARCHAR)"
+
+
 def ident(text: str) -> str:
     """A table-name fragment from an obligation id."""
     return re.sub(r"[^a-z0-9_]", "_", text.lower())

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from .. import model as m
-from ..columnar.base import from_us, lit
+from ..columnar.base import double_text, from_us, lit
 from ..columnar.sql import Plan
 from ..conditions import OPS
 from ..durations import Duration, parse_duration
@@ -173,8 +173,8 @@ class ServiceLevelKind(Kind):
             f" DESC, ts, seq) AS w FROM {items}",
         )
         pairs = [
-            f"MAX(CASE WHEN w = {n} THEN '[' || CAST(ts AS VARCHAR) || ', ' || CAST(measure AS"
-            f" VARCHAR) || ']' END)"
+            f"MAX(CASE WHEN w = {n} THEN '[' || CAST(ts AS VARCHAR) || ', ' ||"
+            f" {double_text('measure')} || ']' END)"
             for n in range(1, SHOWN_WORST + 1)
         ]
         worst = (
