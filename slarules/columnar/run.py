@@ -246,7 +246,7 @@ class ColumnarAudit:
             )
         else:
             dist = f"SELECT {columns}, 0 AS tr FROM ev WHERE {used}"
-        plan.statements.append(f"CREATE TEMP VIEW ev_dist AS {dist}")
+        plan.statements.append(f"CREATE OR REPLACE TEMP VIEW ev_dist AS {dist}")
         # What a later event undoes (``reopened`` the restoration before it) is set aside.
         live = "SELECT d.* FROM ev_dist d"
         for undoer, names in contract.undo.items():
@@ -260,7 +260,7 @@ class ColumnarAudit:
             )
         # Nothing undone: the events used are the live ones (a view costs nothing).
         kind = "TABLE" if live != "SELECT d.* FROM ev_dist d" else "VIEW"
-        plan.statements.append(f"CREATE TEMP {kind} ev_live AS {live}")
+        plan.statements.append(f"CREATE OR REPLACE TEMP {kind} ev_live AS {live}")
         self._cases(plan)
         plan.statements.append(
             "CREATE TEMP TABLE levels AS "
@@ -373,7 +373,7 @@ class ColumnarAudit:
             + " WHERE FALSE"
         )
         # A view: written out once, it need not be copied.
-        db.execute(f"CREATE TEMP VIEW results AS {union}")
+        db.execute(f"CREATE OR REPLACE TEMP VIEW results AS {union}")
         self._check_calendar()
         ((everything,),) = db.fetchall("SELECT COUNT(*) FROM ev")
         ((distinct,),) = db.fetchall("SELECT COUNT(*) FROM ev_dist")  # a view: one count

@@ -87,7 +87,6 @@ def to_spark(sql: str) -> str:
     """
     import sqlglot
 
-
     return _spark_sql(sqlglot.parse_one(sql, read="duckdb"))
 
 
@@ -169,6 +168,7 @@ class SparkDatabase:
         self.spark = spark
         self.materialize = materialize
         self.frames: dict[str, Any] = {}
+        self.views: set[str] = set()
 
     # -- the Database protocol
 
@@ -179,6 +179,11 @@ class SparkDatabase:
         if params:
             raise ValueError("SparkDatabase takes no parameters: the plan writes literals")
         tree = sqlglot.parse_one(sql, read="duckdb")
+        if isinstance(tree, exp.Create) and tree.kind == "VIEW":
+            # A view of the plan is a temporary one, made anew by each audit of the session.
+            self.spark.sql(to_spark(sql))
+            self.views.add(tree.this.name)
+            return
         if not isinstance(tree, exp.Create) or tree.kind != "TABLE":
             self.spark.sql(to_spark(sql))
             return
@@ -255,6 +260,10 @@ class SparkDatabase:
     def arrow(self, sql: str) -> Any:
         return self.dataframe(sql).toArrow()
 
+    def record_batches(self, sql: str, size: int = 65_536) -> Iterator[Any]:
+        # toArrow collects to the driver: the results of an audit, not its events.
+        yield from self.arrow(sql).to_batches(size)
+
     def put_arrow(self, name: str, table: Any, *, append: bool = False) -> None:
         frame = self.spark.createDataFrame(table)
         if append and name in self.frames:
@@ -290,11 +299,14 @@ class SparkDatabase:
             frame.unpersist()
 
     def close(self) -> None:
-        """Drop every table this database made (the session stays)."""
+        """Drop every table and view this database made (the session stays)."""
         for name, frame in self.frames.items():
             self.spark.catalog.dropTempView(name)
             frame.unpersist()
         self.frames.clear()
+        for name in self.views:
+            self.spark.catalog.dropTempView(name)
+        self.views.clear()
 
     # -- input
 
