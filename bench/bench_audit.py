@@ -76,7 +76,8 @@ def measure(command: list[str]) -> dict[str, float]:
     wall = time.perf_counter() - started
     err = process.stderr.read().decode() if process.stderr else ""
     process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1, 3):  # 1: breaches found, 3: records rejected
+    # 1: breaches found, 3: records rejected; anything else (or a traceback) is a failure
+    if process.returncode not in (0, 1, 3) or "Traceback" in err:
         raise SystemExit(f"{' '.join(command)}: exit {process.returncode}\n{err}")
     return {
         "seconds": wall,

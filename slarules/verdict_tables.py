@@ -72,12 +72,11 @@ def _columnar(
 
     audit = ColumnarAudit(contract, as_of, only, threads=threads)
     if records is None:
-        from .columnar.load import load_logs
-        from .readers import last_positions
+        from .columnar.load import load_logs, result_order
 
         loaded = load_logs(audit, logs, None)
         rejected, read, last_rejected = loaded.rejected, loaded.read, loaded.last_rejected
-        order = "read" if last_positions(list(logs), None) is not None else "case"
+        order = result_order(logs)
     else:
         check = RecordChecker(contract)
         rejected, read, last_rejected, order = [], 0, {}, "case"

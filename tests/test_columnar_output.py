@@ -157,3 +157,21 @@ def test_audit_table_of_records_and_of_logs_is_the_python_engines() -> None:
     assert set(breaches.column("status").to_pylist()) == {"breached"}
     with pytest.raises(ValueError):
         contract.audit_table(records, as_of, logs=[path])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_case_ids_that_need_escapes_are_written_alike(tmp_path: Path, lang: str) -> None:
+    # The database quotes a column as it is only when no value of it needs an escape:
+    # here one case id needs every kind (a quote, a backslash, a control character, a
+    # comma for CSV, a character beyond the BMP).
+    lines = (ROOT / "examples" / "october-2026.jsonl").read_text("utf-8").splitlines()
+    odd = 'INC "引号" \\ \x01, x 😀'
+    records = [json.loads(line) for line in lines if line.strip()]
+    records = [{**r, "case": odd} if r["case"] == "INC-2610-001" else r for r in records]
+    path = str(write_log(records, [], str(tmp_path)))
+    as_of = datetime(2026, 11, 15, tzinfo=BASE.tz)
+    report = columnar_report(BASE, path, as_of)
+    written = {fmt: columnar_output(report, fmt, lang) for fmt in ("json", "csv")}
+    for fmt, text in written.items():
+        assert text == python_output(BASE, path, as_of, fmt, lang), fmt
+    assert json.dumps(odd, ensure_ascii=False) in written["json"]  # escaped, so not quoted as is

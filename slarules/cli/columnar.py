@@ -22,20 +22,11 @@ DATABASE_FORMATS = ("json", "csv", "parquet")
 
 
 def read_order(options: Any) -> str:
-    """The order the Python engine gives results in for these logs: as cases end in the
-    files (plain files it can read twice), else by case id (standard input, exports)."""
-    from ..readers import check_log_path, last_positions
+    """The order the Python engine gives results in (see :func:`.load.result_order`);
+    an export's results come by case id."""
+    from ..columnar.load import result_order
 
-    logs = list(options.logs)
-    if options.mapping is not None or "-" in logs:
-        return "case"
-    try:
-        if not all(check_log_path(path) for path in logs):
-            return "case"
-    except Exception:
-        return "case"
-    # The Python engine falls back to the order of case ids when its first pass fails.
-    return "read" if last_positions(logs, options.encoding) is not None else "case"
+    return "case" if options.mapping is not None else result_order(list(options.logs))
 
 
 def run_columnar(

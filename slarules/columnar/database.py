@@ -45,6 +45,9 @@ class DuckDatabase:
             self.connection.execute(f"SET memory_limit = '{memory_limit}'")
         # Large results are sorted and joined on disk rather than failing for memory.
         self.connection.execute("SET preserve_insertion_order = false")
+        # DuckDB draws a progress bar on standard output for a long query: that is where
+        # the audit's document goes.
+        self.connection.execute("SET enable_progress_bar = false")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.connection.execute(sql, list(params))

@@ -76,6 +76,19 @@ class _Fallback(Exception):
     """The file is read by the Python reader after all (why, for the reader of the code)."""
 
 
+def result_order(paths: Sequence[str]) -> str:
+    """The order the Python engine gives these logs' results in: ``"read"`` (as cases
+    end in the files) when every log is a file it can read twice, else ``"case"`` (by case
+    id: standard input, a pipe, a folder). Its first pass fails only where the load
+    does too (a file that cannot be read or decoded), so it is not run again here."""
+    if "-" in paths:
+        return "case"
+    try:
+        return "read" if all(check_log_path(path) for path in paths) else "case"
+    except LogError:
+        return "case"
+
+
 def load_logs(audit: ColumnarAudit, paths: Sequence[str], encoding: str | None) -> Loaded:
     """Fill ``audit``'s ``ev`` table from the logs (see the module); LogError as the Python
     readers raise it for a file that cannot be read."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -44,6 +45,21 @@ def json_text(column: str) -> str:
         f"CASE WHEN {column} IS NULL THEN 'null' WHEN regexp_matches({column}, '[[:cntrl:]]')"
         f" THEN {fixed} ELSE {text} END"
     )
+
+
+def json_plain(column: str) -> str:
+    """A column's value as JSON text when no value of it needs an escape (see
+    :func:`needs_escape`): quoted as it is."""
+    return f"CASE WHEN {column} IS NULL THEN 'null' ELSE '\"' || {column} || '\"' END"
+
+
+# What orjson escapes in a string: the quote, the backslash and control characters.
+_ESCAPED = re.compile(r'["\\\x00-\x1f]')
+_LITERAL = re.compile(r"'((?:[^']|'')*)'")
+
+
+def needs_escape(text: str) -> bool:
+    return _ESCAPED.search(text) is not None
 
 
 def csv_field(column: str, plain: bool = False) -> str:
@@ -231,10 +247,12 @@ class ColumnarReport:
             join = f" LEFT JOIN out_parts p ON {on} AND p.has_time = (r.v_time IS NOT NULL)"
             computed += ", p.py IS NOT FALSE AS py"
         inner = f"SELECT r.*{computed} FROM ({base}) r{join}"
+        # In reading order a case's rank (its last record's place) is its own: no need to
+        # sort by the case id too.
+        by_case = "" if self.order == "read" else " CASE WHEN q.w = 0 THEN q.case_id END,"
         return (
             f"SELECT {select} FROM ({inner}) q ORDER BY q.w, CASE WHEN q.w = 0 THEN q.crank END,"
-            " CASE WHEN q.w = 0 THEN q.case_id END, q.idx,"
-            " CASE WHEN q.w = 0 THEN q.occurrence ELSE q.pos END"
+            f"{by_case} q.idx, CASE WHEN q.w = 0 THEN q.occurrence ELSE q.pos END"
         )
 
     def results(self, only_breaches: bool = False) -> Iterator[Result]:
@@ -278,14 +296,28 @@ class ColumnarReport:
         markers = sorted({m for _, _, parts in made for _, m in parts if m})
         as_of = self.audit.as_of_us
         pieces = []
+        cases = " ".join(
+            f"WHEN {lit(name)} THEN {sql_words.marker(name, as_of)}" for name in markers
+        )
         for i in range(slots):
             pieces.append(f"COALESCE(p.p{i}, '')")
             if markers:
-                cases = " ".join(
-                    f"WHEN {lit(name)} THEN {sql_words.marker(name, as_of)}" for name in markers
-                )
                 pieces.append(f"COALESCE(CASE p.m{i} {cases} END, '')")
+        # A reason is its parts and the markers' words, made of the literals of their SQL
+        # and digits: when none of those needs an escape, neither does the reason.
+        texts = [t for _, _, parts in made for t, _ in parts if t]
+        texts += [t.replace("''", "'") for t in _LITERAL.findall(cases)]
+        self.reason_plain = not any(needs_escape(t) for t in texts)
         return " || ".join(pieces)
+
+    def _plain(self, column: str) -> bool:
+        """Whether no value of a results column needs an escape in JSON."""
+        rows = self.db.fetchall(f"SELECT DISTINCT {column} FROM results")
+        return not any(v is not None and needs_escape(str(v)) for (v,) in rows)
+
+    def _json(self, column: str, source: str) -> str:
+        """The JSON text of ``q.<column>`` (``source``: the results column it comes from)."""
+        return json_plain(column) if self._plain(source) else json_text(column)
 
     def _fields(self, lang: str, reasons: bool) -> dict[str, str]:
         """The SQL of each field of a written row: times as ISO text, seconds, words."""
@@ -354,8 +386,10 @@ class ColumnarReport:
         def number(name: str) -> str:
             return f"COALESCE(CAST(q.{name} AS VARCHAR), 'null')"
 
+        fields = self._fields(lang, True)
+        reason = json_plain("q.f_reason") if self.reason_plain else json_text("q.f_reason")
         pieces = [
-            ("case", json_text("q.case_id") + " || q.j_head"),
+            ("case", self._json("q.case_id", "case_id") + " || q.j_head"),
             ("status", "'\"' || q.status || '\"'"),
             ("start", time("f_start")),
             ("due", time("f_due")),
@@ -364,18 +398,18 @@ class ColumnarReport:
             ("margin_seconds", number("f_margin")),
             ("occurrence", "CAST(q.occurrence AS VARCHAR)"),
             ("title", "q.j_title"),
-            ("reason", json_text("q.f_reason")),
+            ("reason", reason),
             ("reason_code", "'\"' || q.code || '\"'"),
-            ("clock", json_text("NULLIF(q.clock, '')")),
-            ("budget", json_text("q.budget")),
+            ("clock", self._json("NULLIF(q.clock, '')", "clock")),
+            ("budget", self._json("q.budget", "budget")),
         ]
         text = " || ".join(
             f"'{',' if n else '{'}\"{key}\":' || {value}" for n, (key, value) in enumerate(pieces)
         )  # the obligation and clause come with the case (j_head)
         text += " || CASE WHEN q.period IS NULL THEN '' ELSE ',\"period\":' || "
-        text += json_text("q.period") + " END || '}'"
+        text += self._json("q.period", "period") + " END || '}'"
         select = f"CASE WHEN q.py THEN NULL ELSE {text} END AS line, {self._python_row()} AS row"
-        sql = self._query(only_breaches, select, self._fields(lang, True), parts=True)
+        sql = self._query(only_breaches, select, fields, parts=True)
         local, words = LocalTimes(self.contract.tz), Wording(self.contract, lang)
         dumps, option = orjson.dumps, orjson.OPT_OMIT_MICROSECONDS
 
