@@ -9,6 +9,7 @@ rows in the same order (``tests/test_columnar_output.py``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,17 +37,13 @@ def audit_table(
 
     if (records is None) == (not logs):
         raise ValueError("audit_table takes records or logs (one of them)")
-    chosen = frozenset(only) if only else None
+    asked = _Asked(lang, reasons, frozenset(only) if only else None, only_breaches, judge_all)
     try:
         steady_offset(contract)
     except NotColumnar:
-        table, read, rejected = _python(
-            contract, records, logs, as_of, lang, reasons, chosen, only_breaches, judge_all
-        )
+        table, read, rejected = _python(contract, records, logs, as_of, asked)
     else:
-        table, read, rejected = _columnar(
-            contract, records, logs, as_of, lang, reasons, chosen, only_breaches, judge_all, threads
-        )
+        table, read, rejected = _columnar(contract, records, logs, as_of, asked, threads)
     meta = {b"read": str(read).encode(), b"rejected": str(rejected).encode()}
     return table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
 
@@ -55,22 +52,29 @@ def _numbered(records: Iterable[Mapping[str, Any]]) -> Iterator[tuple[str, int, 
     return ((RECORDS, n, raw) for n, raw in enumerate(records, start=1))
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """What the table is to hold, whichever engine computes it."""
+
+    lang: str
+    reasons: bool
+    only: frozenset[str] | None
+    only_breaches: bool
+    judge_all: bool
+
+
 def _columnar(
     contract: m.Contract,
     records: Iterable[Mapping[str, Any]] | None,
     logs: Sequence[str],
     as_of: datetime,
-    lang: str,
-    reasons: bool,
-    only: frozenset[str] | None,
-    only_breaches: bool,
-    judge_all: bool,
+    asked: _Asked,
     threads: int | None,
 ) -> tuple[Any, int, int]:
     from .columnar.report import ColumnarReport
     from .columnar.run import ColumnarAudit
 
-    audit = ColumnarAudit(contract, as_of, only, threads=threads)
+    audit = ColumnarAudit(contract, as_of, asked.only, threads=threads)
     if records is None:
         from .columnar.load import load_logs, result_order
 
@@ -92,9 +96,9 @@ def _columnar(
                     yield checked
 
         audit.load_events(events())
-    audit.run((None, None), judge_all)
+    audit.run((None, None), asked.judge_all)
     report = ColumnarReport(audit, rejected, read, order=order, last_rejected=last_rejected)
-    return report.table(lang, only_breaches, reasons), read, len(rejected)
+    return report.table(asked.lang, asked.only_breaches, asked.reasons), read, len(rejected)
 
 
 def _python(
@@ -102,11 +106,7 @@ def _python(
     records: Iterable[Mapping[str, Any]] | None,
     logs: Sequence[str],
     as_of: datetime,
-    lang: str,
-    reasons: bool,
-    only: frozenset[str] | None,
-    only_breaches: bool,
-    judge_all: bool,
+    asked: _Asked,
 ) -> tuple[Any, int, int]:
     from .columnar.report import verdict_table
     from .engine import Audit
@@ -117,9 +117,11 @@ def _python(
         last_of = last_positions(list(logs), None)
     else:
         source, last_of = _numbered(records), None
-    audit = Audit(contract, source, as_of, only=only, judge_all=judge_all, last_of=last_of)
-    results = (r for r in audit if not only_breaches or r.status == "breached")
-    table = verdict_table(results, contract, lang, reasons)
+    audit = Audit(
+        contract, source, as_of, only=asked.only, judge_all=asked.judge_all, last_of=last_of
+    )
+    results = (r for r in audit if not asked.only_breaches or r.status == "breached")
+    table = verdict_table(results, contract, asked.lang, asked.reasons)
     return table, audit.read, len(audit.rejected)
 
 

@@ -175,3 +175,22 @@ def test_case_ids_that_need_escapes_are_written_alike(tmp_path: Path, lang: str)
     for fmt, text in written.items():
         assert text == python_output(BASE, path, as_of, fmt, lang), fmt
     assert json.dumps(odd, ensure_ascii=False) in written["json"]  # escaped, so not quoted as is
+
+
+def test_audit_table_where_the_zone_changes_its_offset_is_the_python_engines() -> None:
+    import dataclasses
+    from zoneinfo import ZoneInfo
+
+    from slarules.columnar.run import NotColumnar, steady_offset
+
+    shifting = dataclasses.replace(BASE, tz=ZoneInfo("America/New_York"))
+    with pytest.raises(NotColumnar):
+        steady_offset(shifting)
+    lines = (ROOT / "examples" / "october-2026.jsonl").read_text("utf-8").splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]
+    contract = slarules.api.Contract.of(shifting)
+    as_of = datetime(2026, 11, 15, tzinfo=shifting.tz)
+    table = contract.audit_table(records, as_of, lang="zh", only_breaches=True)
+    breaches = [r for r in contract.audit(records, as_of).results if r.status == "breached"]
+    assert table.num_rows == len(breaches) > 0
+    assert table.equals(verdict_table(iter(breaches), shifting, "zh"))

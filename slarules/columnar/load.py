@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import os
 import struct
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -290,11 +290,7 @@ class Loader:
             "r.* EXCLUDE (j_0, j_1, j_2), CASE WHEN starts_with(r.j_1, '\"') THEN"
             " replace(r.j_1, '\"', '') END AS ev"
         )
-        db.execute(
-            "CREATE OR REPLACE TEMP TABLE ld_fact AS " + self.check.prepared(parsed, _json_tv, keep)
-        )
-        present = [str(e) for (e,) in db.fetchall("SELECT DISTINCT ev FROM ld_fact")]
-        added += self._insert(self.check.branches("ld_fact", _json_tv, _json_absent, present))
+        added += self._checked(parsed, keep, _json_tv, _json_absent)
         if added < records:
             ended = block.ended
             last = block.first + block.lines - 1
@@ -364,6 +360,21 @@ class Loader:
             f" || '\": ' || {value} END, ', ' ORDER BY e.key) AS pairs FROM {objects} r,"
             " json_each(r.line) e GROUP BY r.n)"
         )
+
+    def _checked(
+        self,
+        candidates: str,
+        keep: str,
+        tv: Callable[[int], tuple[str, str]],
+        absent: Callable[[int], str],
+    ) -> int:
+        """The candidate rows (see :mod:`.check`) checked into ``ld_fact``, and those the
+        check vouches for into ``ev``, event by event: how many."""
+        self.db.execute(
+            "CREATE OR REPLACE TEMP TABLE ld_fact AS " + self.check.prepared(candidates, tv, keep)
+        )
+        present = [str(e) for (e,) in self.db.fetchall("SELECT DISTINCT ev FROM ld_fact")]
+        return self._insert(self.check.branches("ld_fact", tv, absent, present))
 
     def _insert(self, rows: str) -> int:
         """The ``ev`` rows of a query into ``ev``; how many."""
@@ -477,13 +488,7 @@ class Loader:
             f"(SELECT {', '.join(select)} FROM (SELECT n, seq, {cells} AS c FROM {rows}"
             " WHERE NOT quoted))"
         )
-        keep = "r.* EXCLUDE (t_0, v_0, t_2, v_2), CASE WHEN r.t_1 = 's' THEN r.v_1 END AS ev"
-        db.execute(
-            "CREATE OR REPLACE TEMP TABLE ld_fact AS "
-            + self.check.prepared(source_rows, _column_tv, keep)
-        )
-        present = [str(e) for (e,) in db.fetchall("SELECT DISTINCT ev FROM ld_fact")]
-        added = self._insert(self.check.branches("ld_fact", _column_tv, _column_absent, present))
+        added = self._checked(source_rows, _COLUMN_KEEP, _column_tv, _column_absent)
         if added < records:
             for n, seq, quoted, line in self._unclean(rows, "r.quoted, r.line", base):
                 record = (
@@ -544,13 +549,7 @@ class Loader:
         else:
             select += [f"{' AND '.join(['TRUE', *others])} AS plain", "'' AS extra"]
             source_rows = f"(SELECT {', '.join(select)} FROM {relation})"
-        keep = "r.* EXCLUDE (t_0, v_0, t_2, v_2), CASE WHEN r.t_1 = 's' THEN r.v_1 END AS ev"
-        db.execute(
-            "CREATE OR REPLACE TEMP TABLE ld_fact AS "
-            + self.check.prepared(source_rows, _column_tv, keep)
-        )
-        present = [str(e) for (e,) in db.fetchall("SELECT DISTINCT ev FROM ld_fact")]
-        added = self._insert(self.check.branches("ld_fact", _column_tv, _column_absent, present))
+        added = self._checked(source_rows, _COLUMN_KEEP, _column_tv, _column_absent)
         if added < rows:
             unclean = self._unclean("ld_fact", "NULL", base)
             wanted = [int(n) for n, _, _ in unclean]
@@ -645,6 +644,11 @@ def _arrow_tv(kind: Any, q: str) -> tuple[str, str]:
             f"array_to_string({q}, ';')",
         )
     return f"{null} 'o' END", "CAST(NULL AS VARCHAR)"
+
+
+# What a candidate row of typed columns keeps beside its checks: its event's name (CSV
+# and Parquet cells are text or typed values, so a name is a string tagged 's').
+_COLUMN_KEEP = "r.* EXCLUDE (t_0, v_0, t_2, v_2), CASE WHEN r.t_1 = 's' THEN r.v_1 END AS ev"
 
 
 def _column_tv(i: int) -> tuple[str, str]:

@@ -57,6 +57,12 @@ FACT_TYPES = {
 }
 
 
+# The days table's margin (see ColumnarAudit._day_range): calendar days per working day
+# of the longest budget, and days more for the holiday runs around it.
+DAYS_PER_WORKING_DAY = 2
+HOLIDAY_MARGIN_DAYS = 60
+
+
 def event_columns(contract: m.Contract) -> tuple[tuple[str, str], ...]:
     """The events table: case, name, time, reading order, a column per fact, other facts."""
     facts = tuple((name, FACT_TYPES[kind]) for name, kind in contract.fact_fields)
@@ -459,7 +465,9 @@ class ColumnarAudit:
             for value in KINDS[ob.type].terms(ob, self.as_of).values():
                 if value is not None and not value.is_elapsed:
                     longest = max(longest, value.as_days())
-        room = timedelta(days=2 * longest + 60)
+        # Limits of the tool, not terms: a working day may be two calendar days apart
+        # (a weekend between), and the longest holiday runs add a margin on top.
+        room = timedelta(days=DAYS_PER_WORKING_DAY * longest + HOLIDAY_MARGIN_DAYS)
         low = from_us(span[0]) if span and span[0] is not None else self.as_of
         high = max(from_us(span[1]) if span and span[1] is not None else self.as_of, self.as_of)
         return (low - room).astimezone(tz).date(), (high + room).astimezone(tz).date()
